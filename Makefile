@@ -1,0 +1,41 @@
+# The two commands: `make run` and `make test`. Everything else here serves them.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test install lint format messages stop clean
+
+run: install
+	$(BIN)/python -m trygg.run
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m trygg.embedded exec -- $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m trygg.embedded exec -- $(BIN)/pytest $(PYTEST_ARGS)
+
+install: $(STAMP) locale/sv/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.mo
+
+$(STAMP): pyproject.toml build-constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.3"
+	$(BIN)/python -m pip install --quiet --build-constraint build-constraints.txt -e ".[dev]"
+	touch $@
+
+# Translations are compiled with Babel, so no system gettext is needed.
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(STAMP)
+	$(BIN)/pybabel compile --domain django --directory locale --locale $* --statistics
+
+# Developer helpers (not needed by the two commands).
+lint:
+	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
+
+messages:
+	$(BIN)/python manage.py makemessages --locale sv --locale en --ignore '.venv/*' --ignore 'var/*'
+
+stop:
+	$(BIN)/python -m trygg.embedded stop
+
+clean: stop
+	rm -rf $(VENV) var staticfiles

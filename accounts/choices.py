@@ -1,0 +1,36 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationKind(models.TextChoices):
+    SOCIAL_SERVICES = "social_services", _("City social services")
+    POLICE = "police", _("Police")
+    HOUSING = "housing", _("Housing company")
+    TRANSPORT = "transport", _("Transport")
+    SCHOOL = "school", _("School")
+    ASSOCIATION = "association", _("Association")
+    SECURITY = "security", _("Security company")
+    OTHER = "other", _("Other")
+
+
+# The two parties of the agreement: their staff may read each other's `partnership` records.
+PARTNERSHIP_KINDS = frozenset({OrganisationKind.SOCIAL_SERVICES, OrganisationKind.POLICE})
+
+
+class Role(models.TextChoices):
+    REPORTER = "reporter", _("Reporter")
+    ANALYST = "analyst", _("Analyst")
+    MANAGER = "manager", _("Manager")
+    COORDINATOR = "coordinator", _("Coordinator")
+    ADMIN = "admin", _("Administrator")
+
+
+# Roles that may read records at all; an administrator manages the portal, not its content.
+CONTENT_ROLES = frozenset({Role.REPORTER, Role.ANALYST, Role.MANAGER, Role.COORDINATOR})
+# Roles that curate a district's records (review, import, export, write the lägesbild).
+ANALYST_ROLES = frozenset({Role.ANALYST, Role.MANAGER})
+
+
+class Confidentiality(models.TextChoices):
+    PARTNERSHIP = "partnership", _("Partnership: city and police staff of the district")
+    ORGANISATION = "organisation", _("Organisation: only the owning organisation")

@@ -1,0 +1,56 @@
+"""Writes in the accounts app. ``audit_record`` is the one way an audit entry is written."""
+
+import logging
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from accounts.models import AuditEvent
+
+logger = logging.getLogger(__name__)
+
+
+def _client_address(request) -> str | None:
+    if request is None:
+        return None
+    # Behind the production proxy REMOTE_ADDR is the proxy, which appends the client's
+    # address as the last X-Forwarded-For hop; without a proxy that header is the client's
+    # own word and is ignored.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.TRYGG_BEHIND_PROXY and forwarded:
+        return forwarded.split(",")[-1].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(
+    *,
+    action: str,
+    actor=None,
+    actor_label: str = "",
+    target: models.Model | None = None,
+    request=None,
+    details: dict | None = None,
+) -> AuditEvent:
+    """Append one audit entry: who did what to which object, when, from where.
+
+    ``actor`` defaults to the request's user; ``actor_label`` names a non-user actor such as
+    an API client or a scheduled job. ``details`` must not carry personal data.
+    """
+    if actor is None and request is not None and request.user.is_authenticated:
+        actor = request.user
+    if actor is not None and not actor_label:
+        actor_label = actor.get_username()
+    event = AuditEvent(
+        action=action,
+        actor=actor,
+        actor_label=actor_label or "system",
+        ip_address=_client_address(request),
+        details=details or {},
+    )
+    if target is not None:
+        event.content_type = ContentType.objects.get_for_model(target)
+        event.object_id = str(target.pk)
+        event.object_repr = str(target)[:200]
+    event.save()
+    return event

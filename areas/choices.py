@@ -1,0 +1,18 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PlaceKind(models.TextChoices):
+    SQUARE = "square", _("Square (torg)")
+    PARK = "park", _("Park")
+    STOP = "stop", _("Stop or station")
+    CENTRE = "centre", _("Centre")
+    OTHER = "other", _("Other")
+
+
+class VulnerabilityCategory(models.TextChoices):
+    """The police's designations, most serious first; reviewed every second year."""
+
+    PARTICULARLY = "particularly", _("Particularly vulnerable area (särskilt utsatt område)")
+    RISK = "risk", _("Risk area (riskområde)")
+    VULNERABLE = "vulnerable", _("Vulnerable area (utsatt område)")

@@ -1,0 +1,1 @@
+"""Reports (observations, incidents) and district situation pictures: see issue #3."""

@@ -1,0 +1,1 @@
+"""Citywide rollups read by the dashboards: see issue #5."""

@@ -1,0 +1,17 @@
+"""Settings for the test suite: the portal's own settings with a handful of overrides."""
+
+import os
+
+# Tests run with the development defaults (no SECRET_KEY needed); pytest-django still runs
+# each test with DEBUG off, as production does.
+os.environ.setdefault("DEBUG", "1")
+
+from trygg.settings import *  # noqa: F403
+
+# Fast hashing: the cast logs in hundreds of times and the hash's strength is not under test.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# A queue of the tests' own, so a worker of a running portal on the same Redis never
+# steals a test's task.
+CELERY_TASK_DEFAULT_QUEUE = f"trygg-test-{os.getpid()}"
+AXES_ENABLED = True
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.scoping"]  # noqa: F405

