@@ -134,7 +134,7 @@ def visibility_filter(
             continue
         own = Q(**{organisation_field: scope.organisation_id})
         readable = own
-        if scope.partnership_party:
+        if scope.partnership_party or scope.role == Role.COORDINATOR:
             readable = own | Q(**{confidentiality_field: Confidentiality.PARTNERSHIP})
         if scope.district_ids is None:
             where = Q()
