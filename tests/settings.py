@@ -12,6 +12,10 @@ from trygg.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # A queue of the tests' own, so a worker of a running portal on the same Redis never
 # steals a test's task.
-CELERY_TASK_DEFAULT_QUEUE = f"trygg-test-{os.getpid()}"
+# Set in the environment so that worker processes started by the tests inherit it.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.setdefault("TRYGG_TEST_QUEUE", f"trygg-test-{os.getpid()}")
+# A worker process started by a test (tests/workers.py) reads the test's database.
+if os.environ.get("TRYGG_TEST_WORKER_DATABASE"):
+    DATABASES["default"]["NAME"] = os.environ["TRYGG_TEST_WORKER_DATABASE"]  # noqa: F405
 AXES_ENABLED = True
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.scoping"]  # noqa: F405

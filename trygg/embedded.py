@@ -52,6 +52,10 @@ class EmbeddedPostgres:
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
         # cleanup_mode=None: the server outlives this process; stop() ends it.
         server = pgserver.get_server(self.data_dir, cleanup_mode=None)
+        # get_server() hands back a handle cached in this process even after stop():
+        # make sure the server behind it runs (a no-op when it does).
+        with server._lock:
+            server.ensure_postgres_running()
         # DATABASE_NAME is a constant of this module, not input.
         exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608
         if "(1 row)" not in exists:

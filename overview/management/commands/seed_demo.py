@@ -1,0 +1,76 @@
+"""Demo organisations and users for `make run`. Never in production (DEBUG off)."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.choices import OrganisationKind, Role
+from accounts.models import Membership, Organisation, User
+from areas.models import District, PoliceArea
+
+# (slug, name, kind, district slug, police area slug)
+ORGANISATIONS = [
+    ("sf-centrum", "Socialförvaltning Centrum", OrganisationKind.SOCIAL_SERVICES, "centrum", None),
+    (
+        "sf-hisingen",
+        "Socialförvaltning Hisingen",
+        OrganisationKind.SOCIAL_SERVICES,
+        "hisingen",
+        None,
+    ),
+    ("lpo-city", "LPO City", OrganisationKind.POLICE, None, "lpo-city"),
+    ("lpo-hisingen", "LPO Hisingen", OrganisationKind.POLICE, None, "lpo-hisingen"),
+    ("trygg-i-goteborg", "Göteborgs Stad, Trygg i Göteborg", OrganisationKind.OTHER, None, None),
+    ("bostadsbolaget", "Bostadsbolaget", OrganisationKind.HOUSING, None, None),
+]
+# (username, full name, organisation slug, role, district slugs)
+USERS = [
+    ("samordnare", "Sara Samordnare", "trygg-i-goteborg", Role.COORDINATOR, []),
+    ("polis.centrum", "Per Polis", "lpo-city", Role.ANALYST, ["centrum"]),
+    ("social.centrum", "Sofia Social", "sf-centrum", Role.ANALYST, ["centrum"]),
+    ("social.hisingen", "Hugo Hisingen", "sf-hisingen", Role.ANALYST, ["hisingen"]),
+    ("partner.bostad", "Bo Bostad", "bostadsbolaget", Role.REPORTER, ["nordost"]),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo organisations and users (idempotent; refused when DEBUG is off)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("Demo data is for development only and refused when DEBUG is off.")
+        districts = {d.slug: d for d in District.objects.all()}
+        if not districts:
+            raise CommandError("Load the geography first: python manage.py load_geography")
+        police_areas = {p.slug: p for p in PoliceArea.objects.all()}
+        created_users = 0
+        with transaction.atomic():
+            organisations = {}
+            for slug, name, kind, district, police_area in ORGANISATIONS:
+                organisations[slug], _ = Organisation.objects.update_or_create(
+                    slug=slug,
+                    defaults={
+                        "name": name,
+                        "kind": kind,
+                        "district": districts.get(district),
+                        "police_area": police_areas.get(police_area),
+                    },
+                )
+            for username, full_name, org_slug, role, district_slugs in USERS:
+                first, last = full_name.split(" ", 1)
+                user, created = User.objects.get_or_create(
+                    username=username, defaults={"first_name": first, "last_name": last}
+                )
+                if created:
+                    user.set_password(settings.TRYGG_DEMO_PASSWORD)
+                    user.save(update_fields=["password"])
+                    created_users += 1
+                membership, _ = Membership.objects.get_or_create(
+                    user=user, organisation=organisations[org_slug], role=role
+                )
+                membership.districts.set([districts[s] for s in district_slugs])
+        if options["verbosity"]:
+            self.stdout.write(
+                f"Demo data ready: {len(ORGANISATIONS)} organisations, {len(USERS)} users "
+                f"({created_users} new)."
+            )

@@ -1,0 +1,76 @@
+"""A real Celery worker in a process of its own, for tests that need one."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+class WorkerProcess:
+    """``celery worker`` on the test settings' queue, reading the test database."""
+
+    def __init__(self, name: str = "test") -> None:
+        self.name = name
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 30) -> "WorkerProcess":
+        from trygg.celery import app
+
+        environ = dict(os.environ)
+        environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
+        # The worker must read the database the test wrote to.
+        environ["TRYGG_TEST_WORKER_DATABASE"] = connection.settings_dict["NAME"]
+        hostname = f"{self.name}-{os.getpid()}@%h"
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "trygg",
+                "worker",
+                "--pool",
+                "solo",
+                "--loglevel",
+                "WARNING",
+                "--hostname",
+                hostname,
+                "--queues",
+                settings.CELERY_TASK_DEFAULT_QUEUE,
+                "--without-heartbeat",
+                "--without-mingle",
+                "--without-gossip",
+            ],
+            cwd=BASE_DIR,
+            env=environ,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the worker exited with {self.process.returncode}")
+            replies = app.control.ping(timeout=0.5)
+            if any(self.name in next(iter(reply)) for reply in replies):
+                return self
+        self.kill()
+        raise RuntimeError("the worker did not answer a ping in time")
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.kill()

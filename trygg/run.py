@@ -1,0 +1,147 @@
+"""`make run`: the portal with demo data, in the foreground, on one terminal.
+
+Starts the embedded PostgreSQL and Redis where DATABASE_URL / REDIS_URL are not set, prepares
+the database (migrate, geography, demo data: all idempotent), then runs the web server, a
+Celery worker and Celery beat with their output interleaved and labelled. Ctrl-C (or SIGTERM)
+stops the three, then the embedded servers this run started.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from trygg.embedded import BASE_DIR, ensure_started, services
+
+BIN = Path(sys.executable).parent
+STOP_GRACE_SECONDS = 15
+
+
+def _pump(label: str, stream, lock: threading.Lock) -> None:
+    for line in iter(stream.readline, ""):
+        with lock:
+            sys.stdout.write(f"{label:>6} | {line}")
+            sys.stdout.flush()
+
+
+def _prepare(environ: dict) -> None:
+    manage = [sys.executable, str(BASE_DIR / "manage.py")]
+    for args in (["migrate", "--noinput"], ["load_geography"], ["seed_demo"]):
+        print(f"  prepare | manage.py {' '.join(args)}", flush=True)
+        subprocess.run([*manage, *args], env=environ, check=True, cwd=BASE_DIR)
+
+
+def _processes(port: int, environ: dict) -> dict[str, list[str]]:
+    var_dir = Path(environ.get("TRYGG_VAR_DIR", BASE_DIR / "var"))
+    return {
+        "web": [
+            str(BIN / "gunicorn"),
+            "trygg.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            environ.get("WEB_CONCURRENCY", "2"),
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "5",
+        ],
+        "worker": [
+            str(BIN / "celery"),
+            "-A",
+            "trygg",
+            "worker",
+            "--loglevel",
+            "INFO",
+            "--concurrency",
+            environ.get("CELERY_CONCURRENCY", "2"),
+        ],
+        "beat": [
+            str(BIN / "celery"),
+            "-A",
+            "trygg",
+            "beat",
+            "--loglevel",
+            "INFO",
+            "--schedule",
+            str(var_dir / "celerybeat-schedule"),
+        ],
+    }
+
+
+def main() -> int:
+    port = int(os.environ.get("PORT", "8000"))
+    environ = dict(os.environ)
+    environ.setdefault("DEBUG", "1")
+    environ["PYTHONUNBUFFERED"] = "1"
+    was_running = {name for name, server in services().items() if server.is_running()}
+    started = [name for name in ensure_started(environ) if name not in was_running]
+    for name in ("DATABASE_URL", "REDIS_URL"):
+        print(f"  prepare | {name}={environ[name]}", flush=True)
+
+    children: dict[str, subprocess.Popen] = {}
+    stopping = threading.Event()
+
+    def request_stop(signum, frame):
+        stopping.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    exit_code = 0
+    try:
+        _prepare(environ)
+        lock = threading.Lock()
+        for label, command in _processes(port, environ).items():
+            # A session of their own: Ctrl-C reaches only this supervisor, which then stops
+            # the children in order instead of all of them racing at once.
+            child = subprocess.Popen(
+                command,
+                env=environ,
+                cwd=BASE_DIR,
+                text=True,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            children[label] = child
+            threading.Thread(target=_pump, args=(label, child.stdout, lock), daemon=True).start()
+        password = environ.get("TRYGG_DEMO_PASSWORD", "trygg-demo")
+        print(
+            f"\n  Trygg runs on http://127.0.0.1:{port}/  (Ctrl-C stops everything)\n"
+            f"  Demo logins, password '{password}': samordnare, polis.centrum,"
+            " social.centrum, social.hisingen, partner.bostad\n",
+            flush=True,
+        )
+        while not stopping.is_set():
+            for label, child in children.items():
+                if child.poll() is not None:
+                    print(f"  {label} exited with {child.returncode}; stopping.", flush=True)
+                    exit_code = 1
+                    stopping.set()
+            stopping.wait(0.5)
+    except subprocess.CalledProcessError as error:
+        print(f"  prepare failed: {error}", file=sys.stderr, flush=True)
+        exit_code = 1
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        for child in children.values():
+            if child.poll() is None:
+                child.terminate()
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        for child in children.values():
+            try:
+                child.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(child.pid, signal.SIGKILL)
+                child.wait()
+        for name in started:
+            print(f"  stop | {name} (embedded)", flush=True)
+            services()[name].stop()
+    return exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
