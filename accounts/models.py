@@ -107,15 +107,16 @@ class AuditEvent(models.Model):
     """One entry of the audit trail. Append-only: the database refuses UPDATE and DELETE."""
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    # PROTECT: the trail may not be rewritten, so a user who acted is deactivated, not deleted.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
         verbose_name=_("who"),
     )
-    # The actor's name as it was, kept when the user is later removed; also names API clients.
+    # The actor's name as it was; also names actors that are not users (API clients, jobs).
     actor_label = models.CharField(_("who (as recorded)"), max_length=200)
     action = models.CharField(_("what"), max_length=60, db_index=True)
     content_type = models.ForeignKey(
