@@ -1,0 +1,200 @@
+"""Writes of reports. Every write path (form, import, API) goes through these functions, so
+identity numbers are masked, districts derived and the audit trail written in one place."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.choices import Confidentiality, Role
+from accounts.scoping import access_for
+from accounts.services import audit_record
+from areas.models import Place
+from areas.selectors import district_for_point, gazetteer_match
+from core.exceptions import DomainError
+from core.identity_numbers import mask_identity_numbers
+from incidents.choices import PlacedBy, ReportStatus, Severity, SourceKind
+from incidents.models import Category, Report
+
+# A phone's clock may run a little ahead of the server's.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+FILING_ROLES = (Role.REPORTER, Role.ANALYST, Role.MANAGER)
+
+
+@dataclass(frozen=True)
+class Placement:
+    district_id: int | None
+    primary_area_id: int | None
+    place_text: str
+    placed_by: str
+
+
+def report_place(
+    *,
+    place: Place | None,
+    latitude: Decimal | None,
+    longitude: Decimal | None,
+    description: str,
+) -> Placement:
+    """Where a report belongs: its point, else its place, else a place name in its text."""
+    if latitude is not None and longitude is not None:
+        district = district_for_point(latitude=float(latitude), longitude=float(longitude))
+        if district is None:
+            raise ValidationError(
+                {"latitude": _("The point lies outside Gothenburg. Choose a point in the city.")}
+            )
+        return Placement(
+            district_id=district.pk,
+            primary_area_id=place.primary_area_id if place else None,
+            place_text=place.name if place else "",
+            placed_by=PlacedBy.POINT,
+        )
+    if place is not None:
+        return Placement(place.district_id, place.primary_area_id, place.name, PlacedBy.PLACE)
+    match = gazetteer_match(description)
+    if match is not None:
+        return Placement(
+            district_id=match.district.pk,
+            primary_area_id=match.primary_area.pk if match.primary_area else None,
+            place_text=match.name,
+            placed_by=PlacedBy.GAZETTEER,
+        )
+    return Placement(None, None, "", PlacedBy.UNPLACED)
+
+
+def _check_time(occurred_at: datetime, occurred_until: datetime | None) -> None:
+    now = timezone.now()
+    errors = {}
+    if occurred_at > now + FUTURE_TOLERANCE:
+        errors["occurred_at"] = _("The time lies in the future.")
+    if occurred_until is not None:
+        if occurred_until < occurred_at:
+            errors["occurred_until"] = _("The period must end after it starts.")
+        elif occurred_until > now + FUTURE_TOLERANCE:
+            errors["occurred_until"] = _("The time lies in the future.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_may_file(actor, organisation) -> None:
+    access = access_for(actor)
+    if not any(
+        scope.organisation_id == organisation.pk and scope.role in FILING_ROLES
+        for scope in access.scopes
+    ):
+        raise DomainError(
+            _("You may not file reports for %(organisation)s.") % {"organisation": organisation},
+            code="not_a_reporter",
+        )
+
+
+@dataclass(frozen=True)
+class ReportWrite:
+    """The report written and how many identity numbers were masked in its text."""
+
+    report: Report
+    masked_identity_numbers: int
+
+
+@transaction.atomic
+def report_create(
+    *,
+    actor,
+    organisation,
+    category: Category,
+    occurred_at: datetime,
+    description: str,
+    occurred_until: datetime | None = None,
+    place: Place | None = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    severity: int = Severity.MODERATE,
+    confidentiality: str = Confidentiality.PARTNERSHIP,
+    source_kind: str = SourceKind.FIELD_OBSERVATION,
+    external_id: str = "",
+    request=None,
+) -> ReportWrite:
+    """File a report for ``organisation`` as ``actor`` (a member allowed to file for it)."""
+    _check_may_file(actor, organisation)
+    if not category.is_active:
+        raise ValidationError({"category": _("This category is no longer in use.")})
+    _check_time(occurred_at, occurred_until)
+    masked_description, masked = mask_identity_numbers(description)
+    placement = report_place(
+        place=place, latitude=latitude, longitude=longitude, description=masked_description
+    )
+    report = Report(
+        category=category,
+        occurred_at=occurred_at,
+        occurred_until=occurred_until,
+        place=place,
+        latitude=latitude,
+        longitude=longitude,
+        district_id=placement.district_id,
+        primary_area_id=placement.primary_area_id,
+        place_text=placement.place_text,
+        placed_by=placement.placed_by,
+        source_kind=source_kind,
+        organisation=organisation,
+        reporter=actor,
+        description=masked_description,
+        severity=severity,
+        confidentiality=confidentiality,
+        external_id=external_id,
+    )
+    report.full_clean()
+    report.save()
+    # The audit entry records that a number was masked, never the number itself.
+    audit_record(
+        action="report.created",
+        actor=actor,
+        target=report,
+        request=request,
+        details={"masked_identity_numbers": masked} if masked else {},
+    )
+    return ReportWrite(report, masked)
+
+
+ALLOWED_TRANSITIONS = {
+    ReportStatus.NEW: {ReportStatus.REVIEWED, ReportStatus.DISMISSED, ReportStatus.LINKED},
+    ReportStatus.REVIEWED: {ReportStatus.DISMISSED, ReportStatus.LINKED, ReportStatus.NEW},
+    ReportStatus.DISMISSED: {ReportStatus.REVIEWED},
+    ReportStatus.LINKED: {ReportStatus.REVIEWED},
+}
+
+
+@transaction.atomic
+def report_set_status(*, actor, report: Report, status: str, request=None) -> Report:
+    """Review or dismiss a report: for analysts and managers of the report's district."""
+    access = access_for(actor)
+    if report.district_id is None or not access.has_role(
+        Role.ANALYST, Role.MANAGER, district_id=report.district_id
+    ):
+        raise DomainError(
+            _("Only the district's analysts may review reports."), code="not_an_analyst"
+        )
+    locked = Report.objects.select_for_update().get(pk=report.pk)
+    if status not in ALLOWED_TRANSITIONS[locked.status]:
+        raise DomainError(
+            _("A report that is %(current)s cannot become %(new)s.")
+            % {
+                "current": ReportStatus(locked.status).label,
+                "new": ReportStatus(status).label,
+            },
+            code="invalid_transition",
+        )
+    previous = locked.status
+    locked.status = status
+    locked.save(update_fields=["status", "updated_at"])
+    audit_record(
+        action=f"report.{status}",
+        actor=actor,
+        target=locked,
+        request=request,
+        details={"from": previous},
+    )
+    return locked
