@@ -35,11 +35,6 @@ def test_it_shows_the_login_page_in_swedish_by_default(client, db):
     assert "Användarnamn" in html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="LoginRequiredMiddleware sends anonymous POSTs to /i18n/setlang/ to the login page; "
-    "trygg/urls.py must mount set_language with login_not_required.",
-)
 def test_it_lets_anonymous_visitors_switch_the_login_page_to_english(client, db):
     client.post("/i18n/setlang/", {"language": "en", "next": reverse("login")})
 
