@@ -1,0 +1,102 @@
+"""One FilterSet for the report list: the page, its CSV export and the API share it."""
+
+from datetime import datetime, time, timedelta
+
+import django_filters
+from django import forms
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import Confidentiality
+from areas.models import District, Place, PrimaryArea
+from incidents.choices import ReportStatus, Severity, SourceKind
+from incidents.models import Category
+
+SEARCH_MAX_LENGTH = 200
+
+
+def _day_start(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class ReportFilterForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("occurred_after"), data.get("occurred_before")
+        if start and end and end < start:
+            self.add_error("occurred_before", _("The end date lies before the start date."))
+        return data
+
+
+class ReportFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search", max_length=200)
+    district = django_filters.ModelChoiceFilter(
+        label=_("District"),
+        queryset=District.objects.all(),
+        to_field_name="slug",
+        method="filter_district",
+        empty_label=_("All districts"),
+    )
+    primary_area = django_filters.ModelChoiceFilter(
+        label=_("Primary area"),
+        queryset=PrimaryArea.objects.all(),
+        to_field_name="code",
+    )
+    place = django_filters.ModelChoiceFilter(
+        label=_("Place"),
+        queryset=Place.objects.all(),
+        to_field_name="slug",
+    )
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"),
+        queryset=Category.objects.select_related("parent"),
+        to_field_name="code",
+        method="filter_category",
+    )
+    source_kind = django_filters.MultipleChoiceFilter(label=_("Source"), choices=SourceKind.choices)
+    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=ReportStatus.choices)
+    confidentiality = django_filters.ChoiceFilter(
+        label=_("Confidentiality"), choices=Confidentiality.choices
+    )
+    severity = django_filters.MultipleChoiceFilter(label=_("Severity"), choices=Severity.choices)
+    occurred_after = django_filters.DateFilter(label=_("From (date)"), method="filter_from")
+    occurred_before = django_filters.DateFilter(label=_("To (date)"), method="filter_to")
+
+    class Meta:
+        fields = []
+        form = ReportFilterForm
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()[:SEARCH_MAX_LENGTH]
+        if not value:
+            return queryset
+        return queryset.filter(
+            search_vector=SearchQuery(value, config="swedish", search_type="websearch")
+        )
+
+    def filter_district(self, queryset, name, value):
+        return queryset.filter(district=value) if value else queryset
+
+    def filter_category(self, queryset, name, value):
+        if value is None:
+            return queryset
+        # A main category stands for itself and all of its subcategories.
+        return queryset.filter(Q(category=value) | Q(category__parent=value))
+
+    def filter_from(self, queryset, name, value):
+        return queryset.filter(occurred_at__gte=_day_start(value)) if value else queryset
+
+    def filter_to(self, queryset, name, value):
+        # Inclusive: "to 31 March" means up to the end of that day.
+        if not value:
+            return queryset
+        return queryset.filter(occurred_at__lt=_day_start(value + timedelta(days=1)))
+
+    @property
+    def qs(self):
+        # Invalid filters show their errors and no rows, never everything unfiltered.
+        if not self.is_bound or self.is_valid():
+            return super().qs
+        return self.queryset.none()

@@ -1,0 +1,1 @@
+"""Writes in the incidents app, one module per entity: reports, imports, situation pictures."""
