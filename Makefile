@@ -12,7 +12,8 @@ run: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m trygg.embedded exec -- $(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python -m trygg.embedded exec -- \
+		$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m trygg.embedded exec -- $(BIN)/pytest $(PYTEST_ARGS)
 
 install: $(STAMP) locale/sv/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.mo

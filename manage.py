@@ -7,7 +7,12 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trygg.settings")
+    from django.conf import settings
     from django.core.management import execute_from_command_line
+
+    # Load the settings first: Django's command runner would hide a refused setting
+    # behind an unrelated "Apps aren't loaded yet".
+    settings.INSTALLED_APPS  # noqa: B018
 
     execute_from_command_line(sys.argv)
 
