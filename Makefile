@@ -9,11 +9,13 @@ STAMP := $(VENV)/.installed-stamp
 run: install
 	$(BIN)/python -m trygg.run
 
+# The test settings are named outright: importing trygg (as `-m trygg.embedded` does) sets
+# DJANGO_SETTINGS_MODULE to the portal's own settings for Celery's sake.
+test: export DJANGO_SETTINGS_MODULE = tests.settings
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python -m trygg.embedded exec -- \
-		$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m trygg.embedded exec -- $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m trygg.embedded exec -- $(BIN)/pytest $(PYTEST_ARGS)
 
 install: $(STAMP) locale/sv/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.mo
