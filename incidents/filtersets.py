@@ -11,17 +11,19 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Confidentiality
 from areas.models import District, Place, PrimaryArea
+from core.forms import BootstrapFormMixin
 from incidents.choices import ReportStatus, Severity, SourceKind
 from incidents.models import Category
 
 SEARCH_MAX_LENGTH = 200
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _day_start(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-class ReportFilterForm(forms.Form):
+class ReportFilterForm(BootstrapFormMixin, forms.Form):
     def clean(self):
         data = super().clean()
         start, end = data.get("occurred_after"), data.get("occurred_before")
@@ -31,7 +33,13 @@ class ReportFilterForm(forms.Form):
 
 
 class ReportFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="filter_search", max_length=200)
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        max_length=SEARCH_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+        help_text=_("Words in the description or place, e.g. narkotika Hjällbo"),
+    )
     district = django_filters.ModelChoiceFilter(
         label=_("District"),
         queryset=District.objects.all(),
@@ -61,8 +69,12 @@ class ReportFilterSet(django_filters.FilterSet):
         label=_("Confidentiality"), choices=Confidentiality.choices
     )
     severity = django_filters.MultipleChoiceFilter(label=_("Severity"), choices=Severity.choices)
-    occurred_after = django_filters.DateFilter(label=_("From (date)"), method="filter_from")
-    occurred_before = django_filters.DateFilter(label=_("To (date)"), method="filter_to")
+    occurred_after = django_filters.DateFilter(
+        label=_("From (date)"), method="filter_from", widget=DATE_INPUT
+    )
+    occurred_before = django_filters.DateFilter(
+        label=_("To (date)"), method="filter_to", widget=DATE_INPUT
+    )
 
     class Meta:
         fields = []

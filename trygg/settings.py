@@ -224,6 +224,10 @@ SPECTACULAR_SETTINGS = {
 # Trygg's own knobs.
 TRYGG_DEMO_PASSWORD = env.get_str("TRYGG_DEMO_PASSWORD", "trygg-demo")
 TRYGG_SMALL_COUNT_THRESHOLD = env.get_int("TRYGG_SMALL_COUNT_THRESHOLD", 3, min_value=1)
+# Map tiles are optional: the report form and dashboards draw the district outlines without
+# them. An empty value means no tile layer (and no request to any outside server).
+TRYGG_MAP_TILE_URL = env.get_str("TRYGG_MAP_TILE_URL", "")
+TRYGG_MAP_TILE_ATTRIBUTION = env.get_str("TRYGG_MAP_TILE_ATTRIBUTION", "")
 TRYGG_BEHIND_PROXY = env.get_bool("TRYGG_BEHIND_PROXY", default=False)
 TRYGG_READYZ_TIMEOUT = env.get_int("TRYGG_READYZ_TIMEOUT_SECONDS", 2, min_value=1, max_value=30)
 

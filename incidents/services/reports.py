@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from accounts.choices import Confidentiality, Role
 from accounts.scoping import access_for
 from accounts.services import audit_record
-from areas.models import Place
+from areas.models import Place, PrimaryArea
 from areas.selectors import district_for_point, gazetteer_match
 from core.exceptions import DomainError
 from core.identity_numbers import mask_identity_numbers
 from incidents.choices import PlacedBy, ReportStatus, Severity, SourceKind
-from incidents.models import Category, Report
+from incidents.models import DESCRIPTION_MAX_LENGTH, Category, Report
 
 # A phone's clock may run a little ahead of the server's.
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -39,22 +39,31 @@ def report_place(
     latitude: Decimal | None,
     longitude: Decimal | None,
     description: str,
+    primary_area: PrimaryArea | None = None,
 ) -> Placement:
-    """Where a report belongs: its point, else its place, else a place name in its text."""
+    """Where a report belongs: its point, else its place or area, else a place name in its
+    text. A point outside Gothenburg is refused; a report with none of these stays unplaced
+    (it still counts citywide)."""
     if latitude is not None and longitude is not None:
         district = district_for_point(latitude=float(latitude), longitude=float(longitude))
         if district is None:
             raise ValidationError(
                 {"latitude": _("The point lies outside Gothenburg. Choose a point in the city.")}
             )
+        if primary_area is None and place is not None:
+            primary_area = place.primary_area
         return Placement(
             district_id=district.pk,
-            primary_area_id=place.primary_area_id if place else None,
-            place_text=place.name if place else "",
+            primary_area_id=primary_area.pk if primary_area else None,
+            place_text=place.name if place else (primary_area.name if primary_area else ""),
             placed_by=PlacedBy.POINT,
         )
     if place is not None:
         return Placement(place.district_id, place.primary_area_id, place.name, PlacedBy.PLACE)
+    if primary_area is not None:
+        return Placement(
+            primary_area.district_id, primary_area.pk, primary_area.name, PlacedBy.PLACE
+        )
     match = gazetteer_match(description)
     if match is not None:
         return Placement(
@@ -110,6 +119,7 @@ def report_create(
     description: str,
     occurred_until: datetime | None = None,
     place: Place | None = None,
+    primary_area: PrimaryArea | None = None,
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
     severity: int = Severity.MODERATE,
@@ -123,9 +133,21 @@ def report_create(
     if not category.is_active:
         raise ValidationError({"category": _("This category is no longer in use.")})
     _check_time(occurred_at, occurred_until)
+    if len(description) > DESCRIPTION_MAX_LENGTH:
+        # A TextField's max_length binds forms only; every write path comes through here.
+        raise ValidationError(
+            {
+                "description": _("The text is too long: at most %(limit)d characters.")
+                % {"limit": DESCRIPTION_MAX_LENGTH}
+            }
+        )
     masked_description, masked = mask_identity_numbers(description)
     placement = report_place(
-        place=place, latitude=latitude, longitude=longitude, description=masked_description
+        place=place,
+        primary_area=primary_area,
+        latitude=latitude,
+        longitude=longitude,
+        description=masked_description,
     )
     report = Report(
         category=category,

@@ -1,1 +1,12 @@
-urlpatterns: list = []
+from django.urls import path
+
+from incidents.views import reports
+
+urlpatterns = [
+    path("", reports.report_list, name="report_list"),
+    path("export.csv", reports.report_export, name="report_export"),
+    path("ny/", reports.ReportCreateView.as_view(), name="report_create"),
+    path("mina/", reports.my_reports, name="my_reports"),
+    path("<int:pk>/", reports.report_detail, name="report_detail"),
+    path("<int:pk>/status/", reports.report_status_change, name="report_status_change"),
+]

@@ -1,0 +1,36 @@
+"""Reads of reports. Each starts from ``Report.objects.visible_to(user)``."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.models import AuditEvent
+from incidents.filtersets import ReportFilterSet
+from incidents.models import Report
+
+LIST_RELATED = ("category", "category__parent", "district", "place", "organisation")
+
+
+def report_filterset(*, user, params) -> ReportFilterSet:
+    """The report list's filters over what ``user`` may read; ``.qs`` is the filtered list."""
+    queryset = Report.objects.visible_to(user).select_related(*LIST_RELATED)
+    return ReportFilterSet(params or None, queryset=queryset)
+
+
+def report_get(*, user, pk: int) -> Report:
+    """One report the user may read, or 404: never a hint that a hidden one exists."""
+    queryset = Report.objects.visible_to(user).select_related(
+        *LIST_RELATED, "primary_area", "reporter"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def report_history(*, report: Report) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(Report), object_id=str(report.pk)
+    ).order_by("at", "id")
+
+
+def my_report_list(*, user) -> QuerySet[Report]:
+    """What the user filed, newest first, with what became of each (status)."""
+    return Report.objects.filter(reporter=user).select_related(*LIST_RELATED)

@@ -1,0 +1,299 @@
+"""Report pages: file, list (with search and CSV export), detail, review, my reports."""
+
+import csv
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views import View
+from django.views.decorators.http import require_POST
+
+from accounts.choices import Confidentiality, Role
+from accounts.scoping import access_for
+from accounts.services import audit_record
+from areas.models import District
+from core.exceptions import DomainError
+from core.pagination import InvalidCursor, capped_count, keyset_page
+from incidents.choices import ReportStatus
+from incidents.forms import CONFIDENTIALITY_HELP, ReportForm, place_names
+from incidents.selectors.reports import (
+    my_report_list,
+    report_filterset,
+    report_get,
+    report_history,
+)
+from incidents.services.reports import FILING_ROLES, report_create, report_set_status
+
+PAGE_SIZE = 50
+COUNT_CAP = 10_000
+ORDERINGS = {
+    "-occurred_at": _("Newest first"),
+    "occurred_at": _("Oldest first"),
+    "-severity": _("Most serious first"),
+    "-created_at": _("Latest filed first"),
+}
+# Characters a spreadsheet would read as the start of a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _require_list_access(user) -> None:
+    """The list, search and export are for analysts, managers and coordinators."""
+    access = access_for(user)
+    if not (access.is_analyst_somewhere or access.is_coordinator):
+        raise PermissionDenied(_("The report list is for analysts and coordinators."))
+
+
+class ReportCreateView(View):
+    template_name = "incidents/report_form.html"
+
+    def _context(self, form):
+        boundaries = [
+            {"name": d.name, "geometry": d.boundary} for d in District.objects.order_by("code")
+        ]
+        return {
+            "form": form,
+            "place_names": place_names(),
+            "confidentiality_help": CONFIDENTIALITY_HELP,
+            "boundaries": boundaries,
+            "tile_url": settings.TRYGG_MAP_TILE_URL,
+            "tile_attribution": settings.TRYGG_MAP_TILE_ATTRIBUTION,
+        }
+
+    def _check(self, request):
+        if not access_for(request.user).has_role(*FILING_ROLES, any_district=True):
+            raise PermissionDenied(_("Your role does not include filing reports."))
+
+    def get(self, request):
+        self._check(request)
+        return render(request, self.template_name, self._context(ReportForm(user=request.user)))
+
+    def post(self, request):
+        self._check(request)
+        form = ReportForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                written = report_create(
+                    actor=request.user,
+                    organisation=data["organisation"],
+                    category=data["category"],
+                    occurred_at=data["occurred_at"],
+                    occurred_until=data["occurred_until"],
+                    place=data.get("place"),
+                    primary_area=data.get("primary_area"),
+                    latitude=data["latitude"],
+                    longitude=data["longitude"],
+                    description=data["description"],
+                    severity=data["severity"],
+                    confidentiality=data["confidentiality"],
+                    request=request,
+                )
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Thank you! The report is saved."))
+                if written.masked_identity_numbers:
+                    messages.warning(
+                        request,
+                        ngettext(
+                            "The text held a personal identity number. We removed it: Trygg "
+                            "records places and situations, not people.",
+                            "The text held %(count)d personal identity numbers. We removed "
+                            "them: Trygg records places and situations, not people.",
+                            written.masked_identity_numbers,
+                        )
+                        % {"count": written.masked_identity_numbers},
+                    )
+                return redirect("incidents:report_detail", pk=written.report.pk)
+        return render(request, self.template_name, self._context(form), status=422)
+
+
+def _add_service_errors(form, error: ValidationError) -> None:
+    fields = set(form.fields)
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in fields else None
+            for item in errors:
+                form.add_error(target, item)
+    else:
+        form.add_error(None, error)
+
+
+def _list_context(request):
+    _require_list_access(request.user)
+    filterset = report_filterset(user=request.user, params=request.GET)
+    ordering = request.GET.get("ordering", "-occurred_at")
+    if ordering not in ORDERINGS:
+        ordering = "-occurred_at"
+    return filterset, ordering
+
+
+def report_list(request):
+    filterset, ordering = _list_context(request)
+    queryset = filterset.qs
+    try:
+        page = keyset_page(
+            queryset, ordering=ordering, cursor=request.GET.get("cursor"), size=PAGE_SIZE
+        )
+    except InvalidCursor:
+        raise Http404(_("That page of the list no longer exists.")) from None
+    count, more = capped_count(queryset, COUNT_CAP)
+    params = request.GET.copy()
+    params.pop("cursor", None)
+    next_url = None
+    if page.next_cursor:
+        next_params = params.copy()
+        next_params["cursor"] = page.next_cursor
+        next_url = f"?{next_params.urlencode()}"
+    context = {
+        "filterset": filterset,
+        "page": page,
+        "count": count,
+        "count_capped": more,
+        "orderings": ORDERINGS,
+        "ordering": ordering,
+        "next_url": next_url,
+        "first_url": f"?{params.urlencode()}",
+        "export_url": f"{reverse('incidents:report_export')}?{params.urlencode()}",
+    }
+    template = "incidents/report_list.html"
+    if request.htmx:
+        template = "incidents/partials/_report_results.html"
+    return render(request, template, context)
+
+
+class Echo:
+    """A file-like object that hands back what is written: csv.writer into a stream."""
+
+    def write(self, value):
+        return value
+
+
+def _safe_cell(value) -> str:
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+
+
+def report_export(request):
+    """The filtered list as CSV, streamed in one query; every export is audited."""
+    filterset, ordering = _list_context(request)
+    if filterset.is_bound and not filterset.is_valid():
+        return redirect(f"{reverse('incidents:report_list')}?{request.GET.urlencode()}")
+    queryset = filterset.qs.order_by(ordering, "-id" if ordering.startswith("-") else "id")
+    audit_record(
+        action="report.exported",
+        request=request,
+        details={"filters": {k: request.GET.getlist(k) for k in request.GET}, "format": "csv"},
+    )
+    header = [
+        _("id"),
+        _("occurred at"),
+        _("until"),
+        _("main category"),
+        _("category"),
+        _("district"),
+        _("place"),
+        _("latitude"),
+        _("longitude"),
+        _("source"),
+        _("organisation"),
+        _("severity"),
+        _("confidentiality"),
+        _("status"),
+        _("description"),
+    ]
+
+    def rows():
+        writer = csv.writer(Echo())
+        yield "\ufeff" + writer.writerow(header)  # the BOM makes Excel read UTF-8
+        for report in queryset.iterator(chunk_size=2000):
+            yield writer.writerow(
+                _safe_cell(value)
+                for value in (
+                    report.pk,
+                    timezone.localtime(report.occurred_at).strftime("%Y-%m-%d %H:%M"),
+                    timezone.localtime(report.occurred_until).strftime("%Y-%m-%d %H:%M")
+                    if report.occurred_until
+                    else "",
+                    report.category.parent.name if report.category.parent_id else "",
+                    report.category.name,
+                    report.district.name if report.district_id else "",
+                    report.place_text,
+                    report.latitude,
+                    report.longitude,
+                    report.get_source_kind_display(),
+                    report.organisation.name,
+                    report.severity,
+                    report.get_confidentiality_display(),
+                    report.get_status_display(),
+                    report.description,
+                )
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="trygg-rapporter-{stamp}.csv"'
+    return response
+
+
+def report_detail(request, pk: int):
+    report = report_get(user=request.user, pk=pk)
+    if report.confidentiality == Confidentiality.ORGANISATION:
+        # Reads of confidential records are audited (DESIGN.md section 5).
+        audit_record(action="report.viewed", target=report, request=request)
+    access = access_for(request.user)
+    may_review = report.district_id is not None and access.has_role(
+        Role.ANALYST, Role.MANAGER, district_id=report.district_id
+    )
+    sees_history = may_review or report.reporter_id == request.user.pk
+    history = report_history(report=report) if sees_history else []
+    return render(
+        request,
+        "incidents/report_detail.html",
+        {
+            "report": report,
+            "may_review": may_review,
+            "history": history,
+            "statuses": ReportStatus,
+        },
+    )
+
+
+@require_POST
+def report_status_change(request, pk: int):
+    report = report_get(user=request.user, pk=pk)
+    status = request.POST.get("status", "")
+    if status not in ReportStatus.values:
+        messages.error(request, _("Unknown status."))
+        return redirect("incidents:report_detail", pk=pk)
+    try:
+        report_set_status(actor=request.user, report=report, status=status, request=request)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("The report is now %(status)s.") % {"status": ReportStatus(status).label}
+        )
+    return redirect("incidents:report_detail", pk=pk)
+
+
+def my_reports(request):
+    """ "Mina rapporter": what became of what I filed."""
+    queryset = my_report_list(user=request.user)
+    try:
+        page = keyset_page(
+            queryset, ordering="-created_at", cursor=request.GET.get("cursor"), size=PAGE_SIZE
+        )
+    except InvalidCursor:
+        raise Http404(_("That page of the list no longer exists.")) from None
+    next_url = f"?{urlencode({'cursor': page.next_cursor})}" if page.next_cursor else None
+    return render(request, "incidents/my_reports.html", {"page": page, "next_url": next_url})
