@@ -33,3 +33,27 @@ def test_it_refuses_to_run_in_production(geography, settings):
     with pytest.raises(CommandError, match="DEBUG is off"):
         call_command("seed_demo", verbosity=0)
     assert not User.objects.exists()
+
+
+def test_it_makes_a_year_of_reports_shaped_like_real_ones(geography, settings):
+    from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
+
+    from incidents.models import Report
+
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    count = Report.objects.count()
+    call_command("seed_demo", verbosity=0)
+    assert Report.objects.count() == count > 3000
+
+    hours = Report.objects.annotate(hour=ExtractHour("occurred_at", tzinfo=None))
+    evening = hours.filter(hour__gte=18, hour__lt=23).count()
+    morning = hours.filter(hour__gte=6, hour__lt=11).count()
+    assert evening > 1.5 * morning
+    days = Report.objects.annotate(day=ExtractIsoWeekDay("occurred_at"))
+    weekend_per_day = days.filter(day__in=[5, 6, 7]).count() / 3
+    weekday_per_day = days.filter(day__in=[1, 2, 3, 4]).count() / 4
+    assert weekend_per_day > 1.15 * weekday_per_day
+    # Every district has reports, and some are police-only.
+    assert Report.objects.values("district").distinct().count() == 4
+    assert Report.objects.filter(confidentiality="organisation").exists()

@@ -7,6 +7,7 @@ from django.db import transaction
 from accounts.choices import OrganisationKind, Role
 from accounts.models import Membership, Organisation, User
 from areas.models import District, PoliceArea
+from overview.demo import demo_reports_create
 
 # (slug, name, kind, district slug, police area slug)
 ORGANISATIONS = [
@@ -22,6 +23,17 @@ ORGANISATIONS = [
     ("lpo-hisingen", "LPO Hisingen", OrganisationKind.POLICE, None, "lpo-hisingen"),
     ("trygg-i-goteborg", "Göteborgs Stad, Trygg i Göteborg", OrganisationKind.OTHER, None, None),
     ("bostadsbolaget", "Bostadsbolaget", OrganisationKind.HOUSING, None, None),
+    # Organisations without demo users, so every district has reports from both sides.
+    ("sf-nordost", "Socialförvaltning Nordost", OrganisationKind.SOCIAL_SERVICES, "nordost", None),
+    ("sf-sydvast", "Socialförvaltning Sydväst", OrganisationKind.SOCIAL_SERVICES, "sydvast", None),
+    ("lpo-angered", "LPO Angered", OrganisationKind.POLICE, None, "lpo-angered"),
+    (
+        "lpo-sodra-goteborg",
+        "LPO Södra Göteborg",
+        OrganisationKind.POLICE,
+        None,
+        "lpo-sodra-goteborg",
+    ),
 ]
 # (username, full name, organisation slug, role, district slugs)
 USERS = [
@@ -35,6 +47,14 @@ USERS = [
 
 class Command(BaseCommand):
     help = "Create the demo organisations and users (idempotent; refused when DEBUG is off)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-reports",
+            dest="reports",
+            action="store_false",
+            help="Only organisations and users, no synthetic reports.",
+        )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
@@ -69,8 +89,9 @@ class Command(BaseCommand):
                     user=user, organisation=organisations[org_slug], role=role
                 )
                 membership.districts.set([districts[s] for s in district_slugs])
+            created_reports = demo_reports_create() if options["reports"] else 0
         if options["verbosity"]:
             self.stdout.write(
                 f"Demo data ready: {len(ORGANISATIONS)} organisations, {len(USERS)} users "
-                f"({created_users} new)."
+                f"({created_users} new), {created_reports} new synthetic reports."
             )
