@@ -57,8 +57,10 @@ def keyset_page(
         except (signing.BadSignature, ValueError, KeyError, TypeError) as error:
             raise InvalidCursor(str(error)) from error
         after = "lt" if descending else "gt"
-        queryset = queryset.filter(
-            Q(**{f"{field}__{after}": value}) | Q(**{field: value, f"id__{after}": last_id})
+        # The first condition is implied by the second; it lets PostgreSQL start an index
+        # range scan at the cursor instead of filtering every row before it.
+        queryset = queryset.filter(**{f"{field}__{after}e": value}).filter(
+            Q(**{f"{field}__{after}": value}) | Q(**{f"id__{after}": last_id})
         )
     rows = list(queryset[: size + 1])
     next_cursor = None
