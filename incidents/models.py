@@ -21,7 +21,7 @@ from incidents.choices import (
     Severity,
     SourceKind,
 )
-from incidents.querysets import ReportQuerySet
+from incidents.querysets import ReportQuerySet, SituationPictureQuerySet
 
 DESCRIPTION_MAX_LENGTH = 4000
 
@@ -271,6 +271,8 @@ class SituationPicture(TimeStampedModel):
     agreed_at = models.DateTimeField(_("agreed"), null=True, blank=True)
     # Optimistic locking: a save names the version it read; a stale one is refused.
     version = models.PositiveIntegerField(_("version"), default=1)
+
+    objects = SituationPictureQuerySet.as_manager()
 
     class Meta:
         ordering = ["district__code", "-period_start"]
