@@ -1,0 +1,304 @@
+"""Writes of situation pictures (lägesbilder): draft, edit, sign, export.
+
+A picture is drafted and edited by the district's analysts and managers of the two parties
+(social services and the police) and agreed when a manager of each party has signed it for
+their own organisation. On agreement its figures are computed once from *every* report of the
+district and period, not only those the last signer may read: the agreed picture is the joint
+picture both parties stand behind, and its small counts that include records not shared with
+the partnership are suppressed when shown (``incidents.selectors.situation``). From then on
+nothing in it changes.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.choices import ANALYST_ROLES, PARTNERSHIP_KINDS, OrganisationKind, Role
+from accounts.models import Organisation
+from accounts.scoping import access_for
+from accounts.services import audit_record
+from areas.models import District
+from core.exceptions import DomainError
+from core.identity_numbers import mask_identity_numbers
+from incidents.choices import PeriodKind, PictureStatus
+from incidents.models import Report, SituationPicture, SituationPictureSignature
+from incidents.pdf import situation_picture_pdf
+from incidents.selectors.situation import (
+    BASIS_ALL,
+    Period,
+    picture_period,
+    situation_figures_compute,
+)
+
+TEXT_FIELDS = ("summary", "developments", "focus_places", "assessment")
+# Agreement needs one signature from each side of the partnership.
+REQUIRED_SIGNATORY_KINDS = frozenset({OrganisationKind.SOCIAL_SERVICES, OrganisationKind.POLICE})
+
+
+class SituationPictureConflict(DomainError):
+    """Someone else saved the picture after the editor opened it; ``current`` is their save."""
+
+    def __init__(self, message: str, *, current: SituationPicture) -> None:
+        super().__init__(message, code="edit_conflict")
+        self.current = current
+
+
+def situation_picture_may_edit(*, user, district_id: int) -> bool:
+    """Analysts and managers of the two parties edit their districts' drafts."""
+    return any(
+        scope.partnership_party and scope.role in ANALYST_ROLES and scope.covers(district_id)
+        for scope in access_for(user).scopes
+    )
+
+
+def situation_picture_signing_organisation_ids(*, user, district_id: int) -> frozenset[int]:
+    """The organisations ``user`` may sign for in ``district_id``: as their manager there.
+
+    Whether an organisation is one of the two parties is checked against its kind when
+    signing, since a membership does not carry it.
+    """
+    return frozenset(
+        scope.organisation_id
+        for scope in access_for(user).scopes
+        if scope.role == Role.MANAGER and scope.partnership_party and scope.covers(district_id)
+    )
+
+
+def _check_may_edit(actor, district_id: int) -> None:
+    if not situation_picture_may_edit(user=actor, district_id=district_id):
+        raise DomainError(
+            _("Only the district's analysts and managers may write its situation picture."),
+            code="not_an_analyst",
+        )
+
+
+def _check_draft(picture: SituationPicture) -> None:
+    if picture.status != PictureStatus.DRAFT:
+        raise DomainError(
+            _("This situation picture has been agreed and can no longer be changed."),
+            code="picture_agreed",
+        )
+
+
+@transaction.atomic
+def situation_picture_create(
+    *, actor, district: District, period_kind: str, period_start: date, request=None
+) -> SituationPicture:
+    """Draft the situation picture of ``district`` for the period starting ``period_start``."""
+    _check_may_edit(actor, district.pk)
+    if period_kind not in PeriodKind.values:
+        raise ValidationError({"period_kind": _("Choose a month, a quarter or a year.")})
+    try:
+        period = Period.starting(period_kind, period_start)
+    except ValueError:
+        raise ValidationError(
+            {"period_start": _("The date must be the first day of the period.")}
+        ) from None
+    if period.start > timezone.localdate():
+        raise ValidationError({"period_start": _("The period has not started yet.")})
+    exists = _("%(district)s already has a situation picture for %(period)s.") % {
+        "district": district,
+        "period": period.label,
+    }
+    if SituationPicture.objects.filter(
+        district=district, period_kind=period.kind, period_start=period.start
+    ).exists():
+        raise DomainError(exists, code="picture_exists")
+    picture = SituationPicture(
+        district=district,
+        period_kind=period.kind,
+        period_start=period.start,
+        period_end=period.end,
+        created_by=actor,
+    )
+    picture.full_clean(validate_constraints=False)
+    try:
+        # A savepoint, so that losing a race to create the same picture leaves the
+        # surrounding transaction usable for the clear message.
+        with transaction.atomic():
+            picture.save()
+    except IntegrityError:
+        raise DomainError(exists, code="picture_exists") from None
+    audit_record(
+        action="situation_picture.created",
+        actor=actor,
+        target=picture,
+        request=request,
+        details={"period_kind": period.kind, "period_start": period.start.isoformat()},
+    )
+    return picture
+
+
+@dataclass(frozen=True)
+class SituationPictureWrite:
+    """The picture as saved, what was masked and which signatures the change withdrew."""
+
+    picture: SituationPicture
+    masked_identity_numbers: int
+    withdrawn_signatures: tuple[str, ...]
+
+
+@transaction.atomic
+def situation_picture_update(
+    *, actor, picture: SituationPicture, version: int, request=None, **texts: str
+) -> SituationPictureWrite:
+    """Save the narrative of a draft. ``version`` is the one the editor read; if someone saved
+    since, ``SituationPictureConflict`` carries their save and nothing is written.
+
+    Identity numbers in the text are masked. A change withdraws the signatures already given,
+    since they were given to the earlier text.
+    """
+    unknown = set(texts) - set(TEXT_FIELDS)
+    if unknown:
+        raise TypeError(f"Not a text of a situation picture: {', '.join(sorted(unknown))}")
+    _check_may_edit(actor, picture.district_id)
+    locked = SituationPicture.objects.select_for_update().get(pk=picture.pk)
+    _check_draft(locked)
+    if locked.version != version:
+        raise SituationPictureConflict(
+            _(
+                "Someone else saved this situation picture after you opened it. Their text is "
+                "shown below; your text is kept in the form. Save again to replace theirs."
+            ),
+            current=locked,
+        )
+    masked_total = 0
+    changed = []
+    for field, value in texts.items():
+        masked, count = mask_identity_numbers(value or "")
+        masked_total += count
+        if getattr(locked, field) != masked:
+            setattr(locked, field, masked)
+            changed.append(field)
+    if not changed:
+        return SituationPictureWrite(locked, masked_total, ())
+    signatures = list(locked.signatures.select_related("organisation"))
+    withdrawn = tuple(signature.organisation.name for signature in signatures)
+    if signatures:
+        locked.signatures.all().delete()
+    locked.version += 1
+    locked.full_clean(validate_constraints=False)
+    locked.save(update_fields=[*changed, "version", "updated_at"])
+    details = {"fields": changed, "version": locked.version}
+    if masked_total:
+        # That a number was masked, never the number.
+        details["masked_identity_numbers"] = masked_total
+    if signatures:
+        details["withdrawn_signatures"] = [s.organisation_id for s in signatures]
+    audit_record(
+        action="situation_picture.updated",
+        actor=actor,
+        target=locked,
+        request=request,
+        details=details,
+    )
+    return SituationPictureWrite(locked, masked_total, withdrawn)
+
+
+@transaction.atomic
+def situation_picture_sign(
+    *,
+    actor,
+    picture: SituationPicture,
+    version: int | None = None,
+    organisation: Organisation | None = None,
+    request=None,
+) -> SituationPicture:
+    """Sign ``picture`` for the actor's organisation as its manager in the picture's district.
+
+    ``version`` (when given) is the one the manager read: a picture changed since is not
+    signed unseen. When social services and the police have both signed, the picture is
+    agreed and its figures frozen.
+    """
+    allowed_ids = situation_picture_signing_organisation_ids(
+        user=actor, district_id=picture.district_id
+    )
+    if not allowed_ids:
+        raise DomainError(
+            _("Only a manager of social services or the police in the district may sign."),
+            code="not_a_signatory",
+        )
+    organisations = list(
+        Organisation.objects.filter(pk__in=allowed_ids, kind__in=PARTNERSHIP_KINDS).order_by("name")
+    )
+    if organisation is not None:
+        organisations = [o for o in organisations if o.pk == organisation.pk]
+    if not organisations:
+        raise DomainError(
+            _("Only a manager of social services or the police in the district may sign."),
+            code="not_a_signatory",
+        )
+    locked = SituationPicture.objects.select_for_update().get(pk=picture.pk)
+    _check_draft(locked)
+    if version is not None and locked.version != version:
+        raise SituationPictureConflict(
+            _("The situation picture changed after you opened it. Read it again, then sign."),
+            current=locked,
+        )
+    signed = dict(locked.signatures.values_list("organisation_id", "organisation__kind"))
+    unsigned = [o for o in organisations if o.pk not in signed]
+    if not unsigned:
+        raise DomainError(
+            _("%(organisation)s has already signed this situation picture.")
+            % {"organisation": organisations[0]},
+            code="already_signed",
+        )
+    if len(unsigned) > 1:
+        raise DomainError(
+            _("You manage more than one organisation here; choose which one you sign for."),
+            code="choose_organisation",
+        )
+    signing = unsigned[0]
+    SituationPictureSignature.objects.create(picture=locked, organisation=signing, signed_by=actor)
+    audit_record(
+        action="situation_picture.signed",
+        actor=actor,
+        target=locked,
+        request=request,
+        details={"organisation": signing.pk, "version": locked.version},
+    )
+    signed[signing.pk] = signing.kind
+    if set(signed.values()) >= REQUIRED_SIGNATORY_KINDS:
+        _agree(actor=actor, picture=locked, request=request)
+    return locked
+
+
+def _agree(*, actor, picture: SituationPicture, request) -> None:
+    picture.figures = situation_figures_compute(
+        reports=Report.objects.all(),
+        district=picture.district,
+        period=picture_period(picture),
+        basis=BASIS_ALL,
+    )
+    picture.status = PictureStatus.AGREED
+    picture.agreed_at = timezone.now()
+    picture.version += 1
+    picture.save(update_fields=["figures", "status", "agreed_at", "version", "updated_at"])
+    audit_record(
+        action="situation_picture.agreed",
+        actor=actor,
+        target=picture,
+        request=request,
+        details={"reports_counted": picture.figures["total"]["counts"]["current"]},
+    )
+
+
+def situation_picture_export_pdf(*, actor, picture: SituationPicture, request=None) -> bytes:
+    """The PDF of an agreed picture; every export is audited."""
+    if picture.status != PictureStatus.AGREED:
+        raise DomainError(
+            _("Only an agreed situation picture can be exported."), code="picture_not_agreed"
+        )
+    content = situation_picture_pdf(picture=picture)
+    audit_record(
+        action="situation_picture.exported",
+        actor=actor,
+        target=picture,
+        request=request,
+        details={"format": "pdf"},
+    )
+    return content
