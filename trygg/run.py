@@ -48,6 +48,8 @@ def _processes(port: int, environ: dict) -> dict[str, list[str]]:
             "-",
             "--graceful-timeout",
             "5",
+            # Several portals on one machine (CI beside a developer) must not share it.
+            "--no-control-socket",
         ],
         "worker": [
             str(BIN / "celery"),
