@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.decorators.http import require_POST
 
@@ -34,10 +34,10 @@ from incidents.services.reports import FILING_ROLES, report_create, report_set_s
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
 ORDERINGS = {
-    "-occurred_at": _("Newest first"),
-    "occurred_at": _("Oldest first"),
-    "-severity": _("Most serious first"),
-    "-created_at": _("Latest filed first"),
+    "-occurred_at": gettext_lazy("Newest first"),
+    "occurred_at": gettext_lazy("Oldest first"),
+    "-severity": gettext_lazy("Most serious first"),
+    "-created_at": gettext_lazy("Latest filed first"),
 }
 # Characters a spreadsheet would read as the start of a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

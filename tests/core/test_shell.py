@@ -314,3 +314,9 @@ def _request_for(user):
     request.session = {}
     request._messages = FallbackStorage(request)
     return request
+
+
+def test_it_stays_swedish_whatever_language_the_browser_prefers(client, db):
+    html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="sv">' in html
+    assert "Logga in" in html
