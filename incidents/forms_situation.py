@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from areas.models import District
 from incidents.choices import PeriodKind
 from incidents.models import SituationPicture
-from incidents.selectors.situation import period_start_of
+from incidents.selectors.situation import (
+    period_start_of,
+)
 from incidents.services.situation import TEXT_FIELDS, situation_picture_may_edit
 
 _TEXTAREA = forms.Textarea(attrs={"class": "form-control", "rows": 6})

@@ -22,11 +22,13 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from incidents.models import SituationPicture
 from incidents.selectors.situation import (
-    CHART_COLOURS,
     CHART_TITLE,
+    picture_period,
+)
+from incidents.selectors.situation_display import (
+    CHART_COLOURS,
     CountRow,
     SituationFigures,
-    picture_period,
     situation_figures_present,
 )
 

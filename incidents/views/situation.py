@@ -24,10 +24,12 @@ from incidents.forms_situation import (
 )
 from incidents.models import SituationPicture
 from incidents.selectors.situation import (
-    situation_chart_svg,
     situation_figures_for_picture,
-    situation_figures_present,
     situation_picture_list,
+)
+from incidents.selectors.situation_display import (
+    situation_chart_svg,
+    situation_figures_present,
 )
 from incidents.services.situation import (
     TEXT_FIELDS,

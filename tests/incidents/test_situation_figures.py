@@ -19,11 +19,13 @@ from incidents.selectors.situation import (
     BASIS_ALL,
     BASIS_VISIBLE,
     Period,
-    is_small_count,
     period_start_of,
-    situation_chart_svg,
     situation_figures_compute,
     situation_figures_for_picture,
+)
+from incidents.selectors.situation_display import (
+    is_small_count,
+    situation_chart_svg,
     situation_figures_present,
     small_count,
 )

@@ -10,7 +10,9 @@ from accounts.choices import Role
 from accounts.models import AuditEvent, Membership, User
 from incidents.choices import PeriodKind, PictureStatus
 from incidents.models import SituationPicture
-from incidents.selectors.situation import Period
+from incidents.selectors.situation import (
+    Period,
+)
 from incidents.services.situation import situation_picture_sign, situation_picture_update
 
 
