@@ -225,6 +225,9 @@ class ImportRun(models.Model):
     processed = models.PositiveIntegerField(_("records processed"), default=0)
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     row_errors = models.JSONField(_("errors by line"), default=list, blank=True)
+    # The user's answer to bad rows in a CSV: import the others. Kept on the run so that the
+    # task that imports them reads the decision from the row, not from its message.
+    good_rows_only = models.BooleanField(_("import only the good rows"), default=False)
     message = models.TextField(_("message"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
