@@ -199,7 +199,14 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-CELERY_BEAT_SCHEDULE: dict = {}
+# Each entry expires before its next run, so a backlog never piles up duplicate sweeps.
+CELERY_BEAT_SCHEDULE = {
+    "requeue-stale-imports": {
+        "task": "incidents.import_runs_requeue_stale",
+        "schedule": 300.0,
+        "options": {"expires": 240},
+    },
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(
     Path(env.get_str("TRYGG_VAR_DIR", str(BASE_DIR / "var"))) / "celerybeat-schedule"
 )
