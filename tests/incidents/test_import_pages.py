@@ -93,7 +93,7 @@ def test_it_lets_only_the_right_roles_open_an_upload_form(client, request, who, 
     if status == 403:
         # A page that says why, not the bare 403.
         assert "incidents/import_denied.html" in [t.name for t in response.templates]
-        assert "may import" in str(response.context["message"])
+        assert "får importera" in str(response.context["message"])
 
 
 def test_it_refuses_a_police_upload_from_a_social_services_analyst(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from accounts.models import AuditEvent
 from core.identity_numbers import MASK
@@ -197,7 +198,7 @@ def test_it_fails_a_truncated_file_before_writing_anything(police, tmp_path):
 
 
 def test_it_refuses_an_organisation_that_is_not_the_police(organisations, write_events):
-    with pytest.raises(CommandError, match="not a police organisation"):
+    with translation.override("en"), pytest.raises(CommandError, match="not a police organisation"):
         call_command(
             "import_polisen_events",
             str(write_events([event()])),

@@ -4,7 +4,7 @@ from datetime import date, datetime, time
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.choices import Confidentiality, OrganisationKind, Role
 from accounts.models import AuditEvent, Membership, Organisation, User
@@ -22,6 +22,13 @@ from incidents.services.situation import (
 )
 
 Q1_2025 = date(2025, 1, 1)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read the services' messages; they are worded in English here."""
+    with translation.override("en"):
+        yield
 
 
 def _report(district, organisation, *, day=date(2025, 2, 10), code="narkotikahandel", **extra):
