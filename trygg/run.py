@@ -6,6 +6,7 @@ Celery worker and Celery beat with their output interleaved and labelled. Ctrl-C
 stops the three, then the embedded servers this run started.
 """
 
+import ctypes
 import os
 import signal
 import subprocess
@@ -18,6 +19,20 @@ from trygg.embedded import BASE_DIR, ensure_started, services
 
 BIN = Path(sys.executable).parent
 STOP_GRACE_SECONDS = 15
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _die_with_parent() -> None:
+    """In the child: ask Linux to send SIGTERM when the supervisor dies, however it dies.
+
+    The children run in sessions of their own (so Ctrl-C reaches only the supervisor), which
+    would otherwise leave them running if the supervisor were killed outright.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass  # not Linux: Ctrl-C and SIGTERM still stop everything in order
 
 
 def _pump(label: str, stream, lock: threading.Lock) -> None:
@@ -90,8 +105,9 @@ def main() -> int:
     def request_stop(signum, frame):
         stopping.set()
 
-    signal.signal(signal.SIGINT, request_stop)
-    signal.signal(signal.SIGTERM, request_stop)
+    # SIGHUP too: closing the terminal must stop everything as Ctrl-C does.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, request_stop)
     exit_code = 0
     try:
         _prepare(environ)
@@ -99,7 +115,7 @@ def main() -> int:
         for label, command in _processes(port, environ).items():
             # A session of their own: Ctrl-C reaches only this supervisor, which then stops
             # the children in order instead of all of them racing at once.
-            child = subprocess.Popen(
+            children[label] = subprocess.Popen(
                 command,
                 env=environ,
                 cwd=BASE_DIR,
@@ -107,8 +123,10 @@ def main() -> int:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                preexec_fn=_die_with_parent,
             )
-            children[label] = child
+        # The readers start only now: forking while other threads run is not safe.
+        for label, child in children.items():
             threading.Thread(target=_pump, args=(label, child.stdout, lock), daemon=True).start()
         password = environ.get("TRYGG_DEMO_PASSWORD", "trygg-demo")
         print(
