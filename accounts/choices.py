@@ -34,3 +34,13 @@ ANALYST_ROLES = frozenset({Role.ANALYST, Role.MANAGER})
 class Confidentiality(models.TextChoices):
     PARTNERSHIP = "partnership", _("Partnership: city and police staff of the district")
     ORGANISATION = "organisation", _("Organisation: only the owning organisation")
+
+
+class ApiScope(models.TextChoices):
+    """What a partner system's token may do; its organisation and districts say where."""
+
+    REPORTS_READ = "reports:read", _("Read the organisation's reports")
+    REPORTS_WRITE = "reports:write", _("File, change and delete the organisation's reports")
+    OVERVIEW_READ = "overview:read", _("Read aggregates")
+    PLANS_READ = "plans:read", _("Read problems and plans")
+    PLANS_WRITE = "plans:write", _("Write problems and plans")

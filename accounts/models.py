@@ -3,10 +3,13 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import PARTNERSHIP_KINDS, OrganisationKind, Role
+from accounts.choices import PARTNERSHIP_KINDS, ApiScope, OrganisationKind, Role
 from areas.models import District, PoliceArea
 from core.models import TimeStampedModel
 
@@ -101,6 +104,81 @@ class Membership(TimeStampedModel):
     @property
     def covers_all_districts(self) -> bool:
         return self.role == Role.COORDINATOR
+
+
+class ApiClient(TimeStampedModel):
+    """A partner system that calls the API with a bearer token, on behalf of one organisation.
+
+    Only a SHA-256 of the token is kept; its first characters (``token_prefix``) find the row.
+    The token is shown once, when the client is created. The client reads and files its own
+    organisation's records within ``districts`` (accounts.scoping), as far as ``scopes`` allow.
+    """
+
+    # The request's principal: code that takes "a user or a client" asks for these.
+    is_api_client = True
+    is_authenticated = True
+    is_anonymous = False
+
+    name = models.CharField(
+        _("name"), max_length=100, unique=True, help_text=_("Names the system in the audit log.")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="api_clients",
+        verbose_name=_("organisation"),
+    )
+    token_prefix = models.CharField(_("token prefix"), max_length=16, unique=True, editable=False)
+    token_hash = models.CharField(_("token hash (SHA-256)"), max_length=64, editable=False)
+    scopes = ArrayField(
+        models.CharField(max_length=30, choices=ApiScope.choices),
+        default=list,
+        blank=True,
+        verbose_name=_("scopes"),
+    )
+    districts = models.ManyToManyField(
+        District,
+        blank=True,
+        related_name="api_clients",
+        verbose_name=_("districts"),
+        help_text=_("The client reads its organisation's records in these districts."),
+    )
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        verbose_name = _("API client")
+        verbose_name_plural = _("API clients")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(token_hash__regex=r"^[0-9a-f]{64}$"),  # noqa: S106 (a pattern)
+                name="apiclient_token_is_sha256",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def audit_label(self) -> str:
+        return f"api:{self.name}"
+
+    def get_username(self) -> str:
+        return self.audit_label
+
+    def is_usable(self, at=None) -> bool:
+        """Neither revoked nor expired (at ``at``, default now)."""
+        at = at or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > at)
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_usable()
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
 
 
 class AuditEvent(models.Model):

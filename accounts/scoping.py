@@ -29,11 +29,30 @@ class Scope:
 
 
 class Access:
-    """The union of a user's memberships, read once per request (one query)."""
+    """The union of a user's memberships, read once per request (one query).
+
+    An API client (``accounts.models.ApiClient``) is a principal too: it gets one scope, a
+    reporter of its organisation in its districts that is never a partnership party, so it
+    reads and files its own organisation's records only (DESIGN.md section 5: "partner user
+    or API client: read own organisation's"), whatever kind of organisation it belongs to.
+    Its token scopes (reports:read, ...) are checked by the API before this applies.
+    """
 
     def __init__(self, user) -> None:
         self.user = user
         self.scopes: tuple[Scope, ...] = ()
+        if getattr(user, "is_api_client", False):
+            self.user = None  # not a person: owns no records, administers nothing
+            if user.is_usable():
+                self.scopes = (
+                    Scope(
+                        organisation_id=user.organisation_id,
+                        partnership_party=False,
+                        role=Role.REPORTER,
+                        district_ids=frozenset(d.pk for d in user.districts.all()),
+                    ),
+                )
+            return
         if user is None or not user.is_authenticated or not user.is_active:
             return
         from accounts.models import Membership
@@ -144,8 +163,8 @@ def visibility_filter(
             )
         conditions |= readable & where
         granted = True
-    if owner_field and user is not None and user.is_authenticated:
-        conditions |= Q(**{owner_field: user.pk})
+    if owner_field and access.user is not None and access.user.is_authenticated:
+        conditions |= Q(**{owner_field: access.user.pk})
         granted = True
     return conditions if granted else None
 

@@ -39,6 +39,9 @@ def audit_record(
     """
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
+    if getattr(actor, "is_api_client", False):
+        # A partner system is no user: the trail names it ("api:<name>") and points at no one.
+        actor_label, actor = actor_label or actor.audit_label, None
     if actor is not None and not actor_label:
         actor_label = actor.get_username()
     event = AuditEvent(

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from trygg import health
 
@@ -12,6 +13,24 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
+    # The API: versioned in the path; its contract and docs are public (no secrets in them).
+    re_path(r"^api/(?P<version>v1)/", include("trygg.api_urls")),
+    path(
+        "api/schema/",
+        login_not_required(SpectacularAPIView.as_view(api_version="v1")),
+        name="api-schema",
+    ),
+    path(
+        "api/docs/",
+        login_not_required(SpectacularSwaggerView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
     path("", include("incidents.urls")),
     path("", include("core.urls")),
 ]
+
+# Under /api/ Django's own error pages answer in the API's error format (JSON), elsewhere HTML.
+handler400 = "core.api.exceptions.handler400"
+handler403 = "core.api.exceptions.handler403"
+handler404 = "core.api.exceptions.handler404"
+handler500 = "core.api.exceptions.handler500"

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -101,6 +102,36 @@ def _check_may_file(actor, organisation) -> None:
         )
 
 
+def _check_within_reach(actor, district_id: int | None) -> None:
+    """A partner system's token reaches its districts only: it may not file where it could
+    not read back what it filed. People file wherever they happen to be."""
+    if not getattr(actor, "is_api_client", False) or district_id is None:
+        return
+    if not access_for(actor).has_role(*FILING_ROLES, district_id=district_id):
+        raise ValidationError(
+            {"district": _("The report lies outside the districts this API client may use.")}
+        )
+
+
+def _check_may_change(actor, report: Report) -> None:
+    """Changing or deleting a report is for the owning organisation's members who may file
+    for it in the report's district (or for its API clients there)."""
+    if not any(
+        scope.organisation_id == report.organisation_id
+        and scope.role in FILING_ROLES
+        and (report.district_id is None or scope.covers(report.district_id))
+        for scope in access_for(actor).scopes
+    ):
+        raise DomainError(
+            _("Only the organisation that filed a report may change it."), code="not_the_owner"
+        )
+
+
+def _reporter(actor):
+    """The person who filed; a partner system (API client) is none."""
+    return None if getattr(actor, "is_api_client", False) else actor
+
+
 @dataclass(frozen=True)
 class ReportWrite:
     """The report written and how many identity numbers were masked in its text."""
@@ -128,19 +159,12 @@ def report_create(
     external_id: str = "",
     request=None,
 ) -> ReportWrite:
-    """File a report for ``organisation`` as ``actor`` (a member allowed to file for it)."""
+    """File a report for ``organisation`` as ``actor`` (a member allowed to file for it, or
+    one of its API clients)."""
     _check_may_file(actor, organisation)
-    if not category.is_active:
-        raise ValidationError({"category": _("This category is no longer in use.")})
+    _check_category(category)
     _check_time(occurred_at, occurred_until)
-    if len(description) > DESCRIPTION_MAX_LENGTH:
-        # A TextField's max_length binds forms only; every write path comes through here.
-        raise ValidationError(
-            {
-                "description": _("The text is too long: at most %(limit)d characters.")
-                % {"limit": DESCRIPTION_MAX_LENGTH}
-            }
-        )
+    _check_length(description)
     masked_description, masked = mask_identity_numbers(description)
     placement = report_place(
         place=place,
@@ -149,6 +173,7 @@ def report_create(
         longitude=longitude,
         description=masked_description,
     )
+    _check_within_reach(actor, placement.district_id)
     report = Report(
         category=category,
         occurred_at=occurred_at,
@@ -162,7 +187,7 @@ def report_create(
         placed_by=placement.placed_by,
         source_kind=source_kind,
         organisation=organisation,
-        reporter=actor,
+        reporter=_reporter(actor),
         description=masked_description,
         severity=severity,
         confidentiality=confidentiality,
@@ -179,6 +204,106 @@ def report_create(
         details={"masked_identity_numbers": masked} if masked else {},
     )
     return ReportWrite(report, masked)
+
+
+def _check_category(category: Category) -> None:
+    if not category.is_active:
+        raise ValidationError({"category": _("This category is no longer in use.")})
+
+
+def _check_length(description: str) -> None:
+    if len(description) > DESCRIPTION_MAX_LENGTH:
+        # A TextField's max_length binds forms only; every write path comes through here.
+        raise ValidationError(
+            {
+                "description": _("The text is too long: at most %(limit)d characters.")
+                % {"limit": DESCRIPTION_MAX_LENGTH}
+            }
+        )
+
+
+# What the owning organisation may change after filing; status, district, organisation and
+# reporter follow from the review and the placing, never from the writer.
+UPDATABLE_FIELDS = frozenset(
+    {
+        "category",
+        "occurred_at",
+        "occurred_until",
+        "place",
+        "primary_area",
+        "latitude",
+        "longitude",
+        "description",
+        "severity",
+        "confidentiality",
+        "source_kind",
+    }
+)
+_PLACING_FIELDS = frozenset({"place", "primary_area", "latitude", "longitude", "description"})
+
+
+@transaction.atomic
+def report_update(*, actor, report: Report, changes: dict, request=None) -> ReportWrite:
+    """Change a report as its owning organisation: the text is masked and the report placed
+    again as when it was filed; the audit entry names the fields that changed."""
+    unknown = set(changes) - UPDATABLE_FIELDS
+    if unknown:
+        raise ValueError(f"Not updatable: {sorted(unknown)}")
+    locked = Report.objects.select_for_update().get(pk=report.pk)
+    _check_may_change(actor, locked)
+    changed = sorted(name for name, value in changes.items() if getattr(locked, name) != value)
+    if not changed:
+        return ReportWrite(locked, 0)
+    for name in changed:
+        setattr(locked, name, changes[name])
+    if "category" in changed:
+        _check_category(locked.category)
+    _check_time(locked.occurred_at, locked.occurred_until)
+    _check_length(locked.description)
+    locked.description, masked = mask_identity_numbers(locked.description)
+    if _PLACING_FIELDS & set(changed):
+        placement = report_place(
+            place=locked.place,
+            primary_area=locked.primary_area,
+            latitude=locked.latitude,
+            longitude=locked.longitude,
+            description=locked.description,
+        )
+        _check_within_reach(actor, placement.district_id)
+        locked.district_id = placement.district_id
+        locked.primary_area_id = placement.primary_area_id
+        locked.place_text = placement.place_text
+        locked.placed_by = placement.placed_by
+    locked.full_clean()
+    locked.save()
+    details = {"fields": changed}
+    if masked:
+        details["masked_identity_numbers"] = masked
+    audit_record(
+        action="report.updated", actor=actor, target=locked, request=request, details=details
+    )
+    return ReportWrite(locked, masked)
+
+
+@transaction.atomic
+def report_delete(*, actor, report: Report, request=None) -> None:
+    """Delete a report as its owning organisation, unless analysts have linked it to a
+    problem (it is then part of the problem's evidence)."""
+    locked = Report.objects.select_for_update().get(pk=report.pk)
+    _check_may_change(actor, locked)
+    if locked.status == ReportStatus.LINKED:
+        raise DomainError(
+            _("The report is linked to a problem and cannot be deleted."), code="report_linked"
+        )
+    # Written first, while the report still has its id; the entry outlives the row.
+    audit_record(action="report.deleted", actor=actor, target=locked, request=request)
+    try:
+        with transaction.atomic():
+            locked.delete()
+    except ProtectedError as error:
+        raise DomainError(
+            _("The report is linked to a problem and cannot be deleted."), code="report_linked"
+        ) from error
 
 
 ALLOWED_TRANSITIONS = {

@@ -1,0 +1,61 @@
+"""Bearer-token authentication of partner systems (``Authorization: Bearer <token>``).
+
+The client's row is read on every request, so a revoked or expired token is refused at once,
+with 401, without waiting for any cache to expire.
+"""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions
+
+from accounts.api.tokens import token_matches, token_prefix
+from accounts.models import ApiClient
+
+# Recording every use would write a row on every read; once a minute tells enough.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+class BearerTokenAuthentication(authentication.BaseAuthentication):
+    """Authenticates an ``ApiClient``; ``request.user`` and ``request.auth`` are the client."""
+
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(_("Send the token as: Bearer <token>."))
+        try:
+            token = header[1].decode("ascii")
+        except UnicodeDecodeError:
+            raise exceptions.AuthenticationFailed(_("The token is not valid.")) from None
+        return self.authenticate_token(token)
+
+    def authenticate_token(self, token: str):
+        prefix = token_prefix(token)
+        client = None
+        if prefix is not None:
+            client = (
+                ApiClient.objects.select_related("organisation")
+                .prefetch_related("districts")
+                .filter(token_prefix=prefix)
+                .first()
+            )
+        if client is None or not token_matches(token, client.token_hash):
+            raise exceptions.AuthenticationFailed(_("The token is not valid."))
+        now = timezone.now()
+        if client.revoked_at is not None:
+            raise exceptions.AuthenticationFailed(_("The token has been revoked."))
+        if client.expires_at is not None and client.expires_at <= now:
+            raise exceptions.AuthenticationFailed(_("The token has expired."))
+        if client.last_used_at is None or client.last_used_at < now - LAST_USED_RESOLUTION:
+            ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)
+            client.last_used_at = now
+        return client, client
+
+    def authenticate_header(self, request):
+        # Makes DRF answer 401 (with this challenge) rather than 403 when no one logged in.
+        return f'{self.keyword} realm="api"'

@@ -1,0 +1,265 @@
+"""Shapes of the incidents API. Serializers check shape only; the services enforce the rules
+(masking, placing, who may file and change) and the views call them."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.encoding import smart_str
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from areas.models import Place, PrimaryArea
+from incidents.models import Category, Report, SituationPicture, SituationPictureSignature
+from incidents.selectors.situation_display import situation_figures_present
+
+BULK_MAX = 1000
+COORDINATE_STEP = Decimal("0.00001")
+
+
+class CodeLookupField(serializers.SlugRelatedField):
+    """A code or slug looked up in its table, read once per serializer: a bulk request of a
+    thousand reports costs one query per table, not one per report."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        index = getattr(self, "_index", None)
+        if index is None:
+            index = {getattr(obj, self.slug_field): obj for obj in self.get_queryset()}
+            self._index = index
+        try:
+            return index[data]
+        except KeyError:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=smart_str(data)[:100])
+
+
+class CoordinateField(serializers.DecimalField):
+    """WGS 84 degrees, rounded to five decimals (about a metre), as the reports keep them."""
+
+    def __init__(self, *, limit: int, **kwargs):
+        super().__init__(
+            max_digits=8,
+            decimal_places=5,
+            min_value=Decimal(-limit),
+            max_value=Decimal(limit),
+            required=False,
+            allow_null=True,
+            **kwargs,
+        )
+
+    def validate_precision(self, value):
+        return super().validate_precision(value.quantize(COORDINATE_STEP, rounding=ROUND_HALF_UP))
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    """A report. ``district``, ``placed_by`` and ``place_text`` follow from the point, the place
+    or the text; ``organisation`` is the caller's; ``status`` is the analysts' to set."""
+
+    category = CodeLookupField(
+        slug_field="code",
+        queryset=Category.objects.all(),
+        help_text="A category code, see /api/v1/categories/.",
+    )
+    place = CodeLookupField(
+        slug_field="slug",
+        queryset=Place.objects.select_related("primary_area"),
+        required=False,
+        allow_null=True,
+        help_text="A place slug, see /api/v1/places/.",
+    )
+    primary_area = CodeLookupField(
+        slug_field="code",
+        queryset=PrimaryArea.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="A primary area code, see /api/v1/primary-areas/.",
+    )
+    latitude = CoordinateField(limit=90)
+    longitude = CoordinateField(limit=180)
+    district = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "category",
+            "occurred_at",
+            "occurred_until",
+            "place",
+            "primary_area",
+            "latitude",
+            "longitude",
+            "district",
+            "placed_by",
+            "place_text",
+            "source_kind",
+            "organisation",
+            "description",
+            "severity",
+            "confidentiality",
+            "status",
+            "external_id",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["placed_by", "place_text", "status", "created_at", "updated_at"]
+        extra_kwargs = {
+            "source_kind": {"required": False},
+            "severity": {"required": False},
+            "confidentiality": {"required": False},
+            "external_id": {
+                "required": False,
+                "help_text": "Your system's id. Sent again, it returns the first report.",
+            },
+            "description": {"trim_whitespace": True},
+        }
+        # The external id's uniqueness is the view's business: a repeat is an answer, not an
+        # error (idempotency).
+        validators = []
+
+    def validate(self, attrs):
+        has_latitude = attrs.get("latitude") is not None
+        has_longitude = attrs.get("longitude") is not None
+        if has_latitude != has_longitude:
+            missing = "longitude" if has_latitude else "latitude"
+            raise serializers.ValidationError({missing: [_("Give both coordinates or neither.")]})
+        start = attrs.get("occurred_at") or getattr(self.instance, "occurred_at", None)
+        end = attrs.get("occurred_until")
+        if start and end and end < start:
+            raise serializers.ValidationError(
+                {"occurred_until": [_("The period must end after it starts.")]}
+            )
+        return attrs
+
+
+class ReportUpdateSerializer(ReportSerializer):
+    """A report as its organisation changes it: the external id stays as filed."""
+
+    class Meta(ReportSerializer.Meta):
+        read_only_fields = [*ReportSerializer.Meta.read_only_fields, "external_id"]
+
+
+class ReportBulkRequestSerializer(serializers.Serializer):
+    reports = ReportSerializer(many=True, min_length=1, max_length=BULK_MAX)
+
+
+class ReportBulkItemSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="The report's position in the request.")
+    id = serializers.IntegerField()
+    result = serializers.ChoiceField(
+        choices=["created", "existing"],
+        help_text="existing: a report of yours already had this external_id.",
+    )
+
+
+class ReportBulkResponseSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    existing = serializers.IntegerField()
+    results = ReportBulkItemSerializer(many=True)
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Category
+        fields = ["code", "name", "name_en", "parent", "is_active"]
+
+
+# --- Situation pictures ---------------------------------------------------------------------
+
+
+class SignatureSerializer(serializers.ModelSerializer):
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = SituationPictureSignature
+        fields = ["organisation", "signed_at"]
+
+
+class CellSerializer(serializers.Serializer):
+    count = serializers.IntegerField(
+        allow_null=True, help_text="null where a small count is suppressed."
+    )
+    display = serializers.CharField(help_text='The count as shown, e.g. "<3".')
+
+
+class CountRowSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    level = serializers.IntegerField(help_text="1 for a subcategory under its main category.")
+    current = CellSerializer()
+    previous = CellSerializer()
+    last_year = CellSerializer()
+
+
+class CityRowSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    district = CellSerializer()
+    city = CellSerializer()
+    share_of_city = serializers.CharField()
+    district_profile = serializers.CharField()
+    city_profile = serializers.CharField()
+
+
+class PeriodSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+
+
+class FiguresSerializer(serializers.Serializer):
+    """The agreed figures, with small counts suppressed as on the page."""
+
+    threshold = serializers.IntegerField()
+    computed_at = serializers.DateTimeField(allow_null=True)
+    current = PeriodSerializer()
+    previous = PeriodSerializer()
+    last_year = PeriodSerializer()
+    total = CountRowSerializer()
+    categories = CountRowSerializer(many=True)
+    places = CountRowSerializer(many=True)
+    primary_areas = CountRowSerializer(many=True)
+    city = CityRowSerializer(many=True)
+    city_total = CityRowSerializer()
+
+
+class SituationPictureSerializer(serializers.ModelSerializer):
+    district = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    signatures = SignatureSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = SituationPicture
+        fields = [
+            "id",
+            "district",
+            "period_kind",
+            "period_start",
+            "period_end",
+            "status",
+            "agreed_at",
+            "signatures",
+        ]
+        read_only_fields = fields
+
+
+class SituationPictureDetailSerializer(SituationPictureSerializer):
+    figures = serializers.SerializerMethodField()
+
+    class Meta(SituationPictureSerializer.Meta):
+        fields = [
+            *SituationPictureSerializer.Meta.fields,
+            "summary",
+            "developments",
+            "focus_places",
+            "assessment",
+            "figures",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(FiguresSerializer(allow_null=True))
+    def get_figures(self, picture):
+        if not picture.figures:
+            return None
+        shown = situation_figures_present(figures=picture.figures, links=False)
+        return FiguresSerializer(shown).data

@@ -1,0 +1,310 @@
+"""The incidents API: reports (read, file, change, delete, bulk), categories, and agreed
+situation pictures. Every queryset starts from ``visible_to(request.user)``, where the user
+is a person or an API client (``accounts.scoping``): what it may not read answers 404."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+
+from accounts.api.permissions import ANY_SCOPE, is_api_client
+from accounts.choices import ApiScope, Confidentiality
+from accounts.models import Organisation
+from accounts.scoping import access_for
+from accounts.services import audit_record
+from areas.models import District
+from core.api.exceptions import Conflict
+from core.api.idempotency import OPENAPI_PARAMETER, idempotent
+from core.api.views import ApiViewMixin
+from core.exceptions import DomainError
+from incidents.api import serializers
+from incidents.choices import PeriodKind, PictureStatus, Severity, SourceKind
+from incidents.filtersets import ReportFilterSet
+from incidents.models import Category, Report, SituationPicture
+from incidents.selectors.reports import LIST_RELATED
+from incidents.services.reports import (
+    FILING_ROLES,
+    report_create,
+    report_delete,
+    report_update,
+)
+
+IDEMPOTENCY_KEY = {"parameters": [OPENAPI_PARAMETER]}
+
+
+class ReportFilterBackend(filters.DjangoFilterBackend):
+    """The report list's FilterSet, the same as the page's and the CSV export's."""
+
+    def get_filterset_class(self, view, queryset=None):
+        return ReportFilterSet if view.action == "list" else None
+
+
+def _filing_organisation(principal) -> Organisation:
+    """Whom a report is filed for: the client's organisation, or the person's only one."""
+    if is_api_client(principal):
+        return principal.organisation
+    ids = {
+        scope.organisation_id
+        for scope in access_for(principal).scopes
+        if scope.role in FILING_ROLES
+    }
+    if not ids:
+        raise PermissionDenied(_("Your role does not include filing reports."))
+    if len(ids) > 1:
+        raise ValidationError(
+            {"organisation": [_("You file for several organisations: use the report form.")]}
+        )
+    return Organisation.objects.get(pk=ids.pop())
+
+
+def _service_errors(error: DjangoValidationError | DomainError) -> dict:
+    if isinstance(error, DomainError):
+        return {"non_field_errors": [error.message]}
+    return as_serializer_error(error)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description="Reports the caller may read, newest first, filtered as the report list "
+        "page is. People: analysts, managers and coordinators. Tokens: reports:read."
+    ),
+    create=extend_schema(
+        description="File a report for the caller's organisation. A repeated `external_id` "
+        "answers 200 with the first report.",
+        responses={
+            201: serializers.ReportSerializer,
+            200: OpenApiResponse(
+                serializers.ReportSerializer, description="The external_id was known."
+            ),
+        },
+        **IDEMPOTENCY_KEY,
+    ),
+    update=extend_schema(request=serializers.ReportUpdateSerializer),
+    partial_update=extend_schema(request=serializers.ReportUpdateSerializer),
+)
+class ReportViewSet(ApiViewMixin, viewsets.ModelViewSet):
+    """Reports: read what ``visible_to`` allows; file, change and delete your own."""
+
+    serializer_class = serializers.ReportSerializer
+    read_scope = ApiScope.REPORTS_READ
+    write_scope = ApiScope.REPORTS_WRITE
+    filter_backends = [ReportFilterBackend]
+    ordering_fields = ["occurred_at", "created_at", "severity", "id"]
+    ordering = "-occurred_at"
+
+    def get_queryset(self):
+        return Report.objects.visible_to(self.request.user).select_related(
+            *LIST_RELATED, "primary_area"
+        )
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return serializers.ReportUpdateSerializer
+        return serializers.ReportSerializer
+
+    # --- reads ---
+
+    def list(self, request, *args, **kwargs):
+        # As on the pages: the list (a bulk read) is for analysts and coordinators; others
+        # read the reports they may see one at a time. A token needs reports:read.
+        access = access_for(request.user)
+        may_list = access.is_analyst_somewhere or access.is_coordinator
+        if not (is_api_client(request.user) or may_list):
+            raise PermissionDenied(_("The report list is for analysts and coordinators."))
+        return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        report = self.get_object()
+        if report.confidentiality == Confidentiality.ORGANISATION:
+            # Reads of confidential records are audited (DESIGN.md section 5).
+            audit_record(action="report.viewed", target=report, request=request)
+        return Response(self.get_serializer(report).data)
+
+    # --- writes ---
+
+    def create(self, request, *args, **kwargs):
+        organisation = _filing_organisation(request.user)
+        return idempotent(request, lambda: self._create_one(request, organisation))
+
+    def _create_one(self, request, organisation) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        existing = self._known(organisation, serializer.validated_data.get("external_id", ""))
+        if existing is not None:
+            return Response(self.get_serializer(existing).data, status=status.HTTP_200_OK)
+        try:
+            report = self._write(request, organisation, serializer.validated_data)
+        except IntegrityError:
+            # Another request filed the same external id a moment ago.
+            existing = self._known(organisation, serializer.validated_data["external_id"])
+            if existing is None:
+                raise
+            return Response(self.get_serializer(existing).data, status=status.HTTP_200_OK)
+        return Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)
+
+    def _known(self, organisation, external_id: str) -> Report | None:
+        """The organisation's report with this external id, if the caller may read it; a
+        hidden one is a conflict, never shown."""
+        if not external_id:
+            return None
+        known = Report.objects.filter(organisation=organisation, external_id=external_id)
+        if not known.exists():
+            return None
+        report = self.get_queryset().filter(organisation=organisation, external_id=external_id)
+        report = report.first()
+        if report is None:
+            raise Conflict(
+                _("Another report of your organisation has this external id."),
+                code="external_id_taken",
+            )
+        return report
+
+    def _write(self, request, organisation, data) -> Report:
+        client = is_api_client(request.user)
+        default_source = SourceKind.PARTNER_SYSTEM if client else SourceKind.FIELD_OBSERVATION
+        written = report_create(
+            actor=request.user,
+            organisation=organisation,
+            category=data["category"],
+            occurred_at=data["occurred_at"],
+            occurred_until=data.get("occurred_until"),
+            place=data.get("place"),
+            primary_area=data.get("primary_area"),
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+            description=data["description"],
+            severity=data.get("severity", Severity.MODERATE),
+            confidentiality=data.get("confidentiality", Confidentiality.PARTNERSHIP),
+            source_kind=data.get("source_kind", default_source),
+            external_id=data.get("external_id", ""),
+            request=request,
+        )
+        return written.report
+
+    def update(self, request, *args, **kwargs):
+        report = self.get_object()
+        serializer = self.get_serializer(
+            report, data=request.data, partial=kwargs.get("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        written = report_update(
+            actor=request.user, report=report, changes=serializer.validated_data, request=request
+        )
+        return Response(self.get_serializer(written.report).data)
+
+    def destroy(self, request, *args, **kwargs):
+        report_delete(actor=request.user, report=self.get_object(), request=request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request=serializers.ReportBulkRequestSerializer,
+        responses={200: serializers.ReportBulkResponseSerializer},
+        description=(
+            "File up to 1,000 reports at once, all or nothing: every report is checked as a "
+            "single one would be; if any is refused, none is written and `errors.reports` "
+            "names each refused one by its index. A report whose `external_id` is known "
+            "answers `existing` with the first report's id, so a batch can be sent again."
+        ),
+        **IDEMPOTENCY_KEY,
+    )
+    @action(detail=False, methods=["post"], url_path="bulk")
+    def bulk(self, request, *args, **kwargs):
+        organisation = _filing_organisation(request.user)
+        return idempotent(request, lambda: self._create_many(request, organisation))
+
+    def _create_many(self, request, organisation) -> Response:
+        items = request.data.get("reports") if isinstance(request.data, dict) else None
+        if not isinstance(items, list) or not 1 <= len(items) <= serializers.BULK_MAX:
+            raise ValidationError(
+                {"reports": [_("A list of 1 to %d reports.") % serializers.BULK_MAX]}
+            )
+        # One serializer for all: its lookups of categories and places are read once.
+        checker = self.get_serializer()
+        valid, errors = [], {}
+        for index, item in enumerate(items):
+            try:
+                valid.append(checker.run_validation(item))
+            except ValidationError as error:
+                errors[str(index)] = error.detail
+        if errors:
+            raise ValidationError({"reports": errors})
+        results = []
+        with transaction.atomic():
+            for index, data in enumerate(valid):
+                try:
+                    result = self._bulk_item(request, organisation, data)
+                except (DjangoValidationError, DomainError, Conflict) as error:
+                    errors[str(index)] = (
+                        {"external_id": [str(error.detail)]}
+                        if isinstance(error, Conflict)
+                        else _service_errors(error)
+                    )
+                    continue
+                results.append({"index": index, **result})
+            if errors:
+                transaction.set_rollback(True)
+        if errors:
+            raise ValidationError({"reports": errors})
+        created = sum(1 for result in results if result["result"] == "created")
+        return Response(
+            {"created": created, "existing": len(results) - created, "results": results}
+        )
+
+    def _bulk_item(self, request, organisation, data) -> dict:
+        existing = self._known(organisation, data.get("external_id", ""))
+        if existing is not None:
+            return {"id": existing.pk, "result": "existing"}
+        return {"id": self._write(request, organisation, data).pk, "result": "created"}
+
+
+class CategoryViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+    """The two-level category vocabulary; a main category has no parent."""
+
+    queryset = Category.objects.select_related("parent")
+    serializer_class = serializers.CategorySerializer
+    read_scope = ANY_SCOPE
+    lookup_field = "code"
+    lookup_value_regex = r"[-a-z0-9_]+"
+    ordering_fields = ["code"]
+    ordering = "code"
+
+
+class SituationPictureFilterSet(filters.FilterSet):
+    district = filters.ModelChoiceFilter(queryset=District.objects.all(), to_field_name="slug")
+    period_kind = filters.ChoiceFilter(choices=PeriodKind.choices)
+
+    class Meta:
+        model = SituationPicture
+        fields = ["district", "period_kind"]
+
+
+class SituationPictureViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+    """Agreed situation pictures (lägesbilder) of the districts the person may read.
+
+    For the two parties' staff and coordinators (``SituationPicture.objects.visible_to``);
+    DESIGN.md gives partner systems no lägesbild, so no token scope opens it.
+    """
+
+    filterset_class = SituationPictureFilterSet
+    read_scope = None
+    ordering_fields = ["period_start", "id"]
+    ordering = "-period_start"
+
+    def get_queryset(self):
+        return (
+            SituationPicture.objects.visible_to(self.request.user)
+            .filter(status=PictureStatus.AGREED)
+            .select_related("district")
+            .prefetch_related("signatures__organisation")
+        )
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return serializers.SituationPictureDetailSerializer
+        return serializers.SituationPictureSerializer

@@ -1,0 +1,12 @@
+"""``/api/v1/``: each app's router lives in its own ``api/`` package and is included here.
+
+Apps to come (plans, overview) add one line each: ``path("", include("plans.api.urls"))``.
+"""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("accounts.api.urls")),
+    path("", include("areas.api.urls")),
+    path("", include("incidents.api.urls")),
+]
