@@ -42,6 +42,7 @@ from incidents.choices import PlacedBy, Severity, SourceKind
 from incidents.importers.problems import problem
 from incidents.importers.summary import ImportSummary
 from incidents.models import DESCRIPTION_MAX_LENGTH, Category, Report
+from incidents.signals import reports_written
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 GOTEBORG = "göteborg"
@@ -429,5 +430,7 @@ class PoliceEventImporter:
             Report.objects.bulk_create(to_create)
             if to_update:
                 Report.objects.bulk_update(to_update, [*FEED_FIELDS, "updated_at"])
+            if to_create or to_update:
+                reports_written.send(sender=Report)
         self.summary.imported += len(to_create)
         self.summary.updated += len(to_update)

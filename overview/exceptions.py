@@ -1,0 +1,2 @@
+class RollupBusy(Exception):
+    """Another rollup job holds the lock; try again shortly."""

@@ -1,0 +1,178 @@
+"""The rollups' SQL: the day bucket as the trigger computes it, the fold, the rebuilds from
+the reports or the day table, and the comparisons the sweep makes. Composed of this module's own
+constants (table and column names); every value is a bound parameter.
+"""
+
+# ruff: noqa: S608
+
+DAY_COLUMNS = (
+    "day, district_id, primary_area_id, category_id, source_kind, organisation_id, "
+    "confidentiality, status"
+)
+MONTH_COLUMNS = "month, district_id, category_id, source_kind, organisation_id, confidentiality"
+AREA_COLUMNS = "month, district_id, primary_area_id, organisation_id, confidentiality"
+GROUP_8 = "GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
+
+
+def bucket(alias: str = "r") -> str:
+    """A report's day bucket, as the trigger computes it (local date in TIME_ZONE)."""
+    return (
+        f"({alias}.occurred_at AT TIME ZONE %(tz)s)::date, {alias}.district_id, "
+        f"{alias}.primary_area_id, {alias}.category_id, {alias}.source_kind, "
+        f"{alias}.organisation_id, {alias}.confidentiality, {alias}.status"
+    )
+
+
+# --- SQL -----------------------------------------------------------------------------------
+
+_UPSERT = """
+    INSERT INTO {table} AS t ({columns}, reports, severity_sum, computed_at)
+    SELECT {columns}, reports, severity_sum, %(now)s FROM {source}
+    ON CONFLICT ({columns}) DO UPDATE SET
+        reports = t.reports + EXCLUDED.reports,
+        severity_sum = t.severity_sum + EXCLUDED.severity_sum,
+        computed_at = EXCLUDED.computed_at
+    RETURNING 1
+"""
+
+# One statement: consume every change this snapshot sees, sum them per bucket, and add them to
+# the three tables. The months count only reports that describe the situation (not dismissed).
+FOLD_SQL = f"""
+WITH consumed AS (
+    DELETE FROM overview_reportchange
+    RETURNING id, {DAY_COLUMNS}, reports, severity_sum
+), delta AS (
+    SELECT {DAY_COLUMNS}, sum(reports)::int AS reports, sum(severity_sum)::int AS severity_sum
+    FROM consumed {GROUP_8}
+    HAVING sum(reports) <> 0 OR sum(severity_sum) <> 0
+), month_delta AS (
+    SELECT date_trunc('month', day)::date AS month, district_id, category_id, source_kind,
+           organisation_id, confidentiality,
+           sum(reports)::int AS reports, sum(severity_sum)::int AS severity_sum
+    FROM delta WHERE status = ANY(%(counted)s)
+    GROUP BY 1, 2, 3, 4, 5, 6
+    HAVING sum(reports) <> 0 OR sum(severity_sum) <> 0
+), area_delta AS (
+    SELECT date_trunc('month', day)::date AS month, district_id, primary_area_id,
+           organisation_id, confidentiality,
+           sum(reports)::int AS reports, sum(severity_sum)::int AS severity_sum
+    FROM delta WHERE status = ANY(%(counted)s) AND primary_area_id IS NOT NULL
+    GROUP BY 1, 2, 3, 4, 5
+    HAVING sum(reports) <> 0 OR sum(severity_sum) <> 0
+), day_rows AS ({
+    _UPSERT.format(table="overview_reportdaycount", columns=DAY_COLUMNS, source="delta")
+}), month_rows AS ({
+    _UPSERT.format(table="overview_reportmonthcount", columns=MONTH_COLUMNS, source="month_delta")
+}), area_rows AS ({
+    _UPSERT.format(table="overview_areamonthcount", columns=AREA_COLUMNS, source="area_delta")
+})
+SELECT (SELECT count(*) FROM consumed), (SELECT max(id) FROM consumed),
+       (SELECT count(*) FROM day_rows) + (SELECT count(*) FROM month_rows)
+           + (SELECT count(*) FROM area_rows)
+"""
+
+# Buckets a fold emptied are deleted; one below zero (or with severities but no reports) means
+# the table had lost rows before: its day (or month) is rebuilt.
+DELETE_MONTHS = "DELETE FROM {table} WHERE month = ANY(%s::date[])"
+
+DROP_EMPTY = """
+WITH gone AS (
+    DELETE FROM {table} WHERE reports <= 0 RETURNING {period}, reports, severity_sum
+)
+SELECT count(*),
+       coalesce(array_agg(DISTINCT {period}) FILTER (WHERE reports < 0 OR severity_sum <> 0),
+                '{{}}')
+FROM gone
+"""
+
+_SPANS = "unnest(%(starts)s::timestamptz[], %(ends)s::timestamptz[]) AS span(starts, ends)"
+_DAY_SPANS = "unnest(%(first)s::date[], %(after)s::date[]) AS span(first_day, after_day)"
+
+DAYS_FROM_REPORTS = f"""
+INSERT INTO overview_reportdaycount ({DAY_COLUMNS}, reports, severity_sum, computed_at)
+SELECT {bucket()}, count(*), sum(r.severity), %(now)s
+FROM {_SPANS} JOIN incidents_report r ON r.occurred_at >= span.starts AND r.occurred_at < span.ends
+{GROUP_8}
+"""
+
+MONTHS_FROM_DAYS = f"""
+INSERT INTO overview_reportmonthcount ({MONTH_COLUMNS}, reports, severity_sum, computed_at)
+SELECT date_trunc('month', d.day)::date, d.district_id, d.category_id, d.source_kind,
+       d.organisation_id, d.confidentiality, sum(d.reports), sum(d.severity_sum), %(now)s
+FROM {_DAY_SPANS} JOIN overview_reportdaycount d
+    ON d.day >= span.first_day AND d.day < span.after_day
+WHERE d.status = ANY(%(counted)s)
+GROUP BY 1, 2, 3, 4, 5, 6
+"""
+
+AREAS_FROM_DAYS = f"""
+INSERT INTO overview_areamonthcount ({AREA_COLUMNS}, reports, severity_sum, computed_at)
+SELECT date_trunc('month', d.day)::date, d.district_id, d.primary_area_id, d.organisation_id,
+       d.confidentiality, sum(d.reports), sum(d.severity_sum), %(now)s
+FROM {_DAY_SPANS} JOIN overview_reportdaycount d
+    ON d.day >= span.first_day AND d.day < span.after_day
+WHERE d.status = ANY(%(counted)s) AND d.primary_area_id IS NOT NULL
+GROUP BY 1, 2, 3, 4, 5
+"""
+
+# The days in the spans whose buckets differ from a GROUP BY over the reports (either way).
+DAYS_DIFFERING = f"""
+WITH source ({DAY_COLUMNS}, reports, severity_sum) AS (
+    SELECT {bucket()}, count(*)::int, sum(r.severity)::int
+    FROM {_SPANS}
+    JOIN incidents_report r ON r.occurred_at >= span.starts AND r.occurred_at < span.ends
+    {GROUP_8}
+), stored AS (
+    SELECT {DAY_COLUMNS}, reports, severity_sum
+    FROM overview_reportdaycount
+    WHERE day >= %(first_day)s AND day < %(after_day)s
+), differing AS (
+    (SELECT * FROM source EXCEPT ALL SELECT * FROM stored)
+    UNION ALL
+    (SELECT * FROM stored EXCEPT ALL SELECT * FROM source)
+)
+SELECT DISTINCT day FROM differing ORDER BY 1
+"""
+
+_MONTHS_DIFFERING = """
+WITH derived AS (
+    SELECT date_trunc('month', d.day)::date AS month, {derived_columns},
+           sum(d.reports)::int, sum(d.severity_sum)::int
+    FROM {spans} JOIN overview_reportdaycount d
+        ON d.day >= span.first_day AND d.day < span.after_day
+    WHERE d.status = ANY(%(counted)s) {extra_condition}
+    GROUP BY {group}
+), stored AS (
+    SELECT {columns}, reports, severity_sum FROM {table} WHERE month = ANY(%(first)s::date[])
+), differing AS (
+    (SELECT * FROM derived EXCEPT ALL SELECT * FROM stored)
+    UNION ALL
+    (SELECT * FROM stored EXCEPT ALL SELECT * FROM derived)
+)
+SELECT DISTINCT month FROM differing ORDER BY 1
+"""
+MONTHS_DIFFERING = _MONTHS_DIFFERING.format(
+    derived_columns="d.district_id, d.category_id, d.source_kind, d.organisation_id, "
+    "d.confidentiality",
+    spans=_DAY_SPANS,
+    extra_condition="",
+    group="1, 2, 3, 4, 5, 6",
+    columns=MONTH_COLUMNS,
+    table="overview_reportmonthcount",
+)
+AREA_MONTHS_DIFFERING = _MONTHS_DIFFERING.format(
+    derived_columns="d.district_id, d.primary_area_id, d.organisation_id, d.confidentiality",
+    spans=_DAY_SPANS,
+    extra_condition="AND d.primary_area_id IS NOT NULL",
+    group="1, 2, 3, 4, 5",
+    columns=AREA_COLUMNS,
+    table="overview_areamonthcount",
+)
+
+
+ALL_DAYS_FROM_REPORTS = f"""
+INSERT INTO overview_reportdaycount ({DAY_COLUMNS}, reports, severity_sum, computed_at)
+SELECT {bucket()}, count(*), sum(r.severity), %(now)s
+FROM incidents_report r
+{GROUP_8}
+"""

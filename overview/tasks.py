@@ -1,0 +1,78 @@
+"""Celery tasks of the overview: thin wrappers around ``overview.services.rollup``.
+
+Only these tasks are acknowledged late and rejected (so redelivered) when their worker is
+lost: each is safe to run twice, as its docstring says.
+"""
+
+import logging
+
+from celery import shared_task
+from celery.signals import worker_ready
+from django.db import InterfaceError, OperationalError
+
+from overview.exceptions import RollupBusy
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    name="overview.rollup_changes",
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    # Busy: another job holds the lock and may have missed changes that committed after it
+    # began, so this one must still run. Database errors: a restart or a failover.
+    autoretry_for=(RollupBusy, OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    max_retries=10,
+)
+def rollup_changes_task() -> None:
+    """Fold the queued report changes into the rollups.
+
+    Safe to run twice, and beside any other rollup job: it consumes the queued changes and
+    adds them to the counts in one transaction, under an advisory lock. A second run finds the
+    changes gone and does nothing; a run killed half way rolls back and leaves them for the
+    next. When retries run out, the sweep folds what is left.
+    """
+    from overview.services.rollup import rollup_changes
+
+    rollup_changes()
+
+
+@shared_task(
+    name="overview.rollup_sweep",
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=5,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    max_retries=3,
+)
+def rollup_sweep_task() -> None:
+    """Fold what lost messages left queued, check the rollups against the reports and repair.
+
+    Safe to run twice: it only folds queued changes (as ``rollup_changes_task``) and rebuilds
+    days that differ from the reports, which leaves correct days as they are. When another job
+    holds the lock it leaves the work to that job and to the next sweep. The beat entry expires
+    before its next run, so a backlog of sweeps never piles up.
+    """
+    from overview.services.rollup import rollup_sweep
+
+    try:
+        rollup_sweep()
+    except RollupBusy:
+        logger.info("Another rollup job is running; this sweep leaves the work to it.")
+
+
+@worker_ready.connect(dispatch_uid="overview_catch_up_on_start")
+def catch_up_on_start(sender=None, **kwargs) -> None:
+    """A worker that starts (after a crash, a deployment or Redis' return with it) sweeps at
+    once rather than at the next beat: the overview catches up without anyone acting."""
+    try:
+        rollup_sweep_task.apply_async()
+    except Exception:
+        logger.warning("Could not send the start-up sweep; the beat will send one.")
