@@ -43,7 +43,7 @@ class PoliceAreaSerializer(serializers.ModelSerializer):
 
 class PlaceSerializer(serializers.ModelSerializer):
     district = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    primary_area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    primary_area = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Place

@@ -21,7 +21,6 @@ from rest_framework.test import APIClient
 from accounts.api.services import api_client_create
 from accounts.choices import ApiScope
 from accounts.models import ApiClient
-
 from tests.incidents.conftest import category, make_report  # noqa: F401  (shared fixtures)
 
 READ, WRITE = ApiScope.REPORTS_READ, ApiScope.REPORTS_WRITE
