@@ -272,6 +272,16 @@ TRYGG_MAP_TILE_URL = env.get_str("TRYGG_MAP_TILE_URL", "")
 TRYGG_MAP_TILE_ATTRIBUTION = env.get_str("TRYGG_MAP_TILE_ATTRIBUTION", "")
 TRYGG_BEHIND_PROXY = env.get_bool("TRYGG_BEHIND_PROXY", default=False)
 TRYGG_READYZ_TIMEOUT = env.get_int("TRYGG_READYZ_TIMEOUT_SECONDS", 2, min_value=1, max_value=30)
+# The overview's safety net (overview.rollup_sweep): folds the report changes a lost message
+# left queued and checks the rollups against the reports. It expires before its next run.
+TRYGG_ROLLUP_SWEEP_SECONDS = env.get_int(
+    "TRYGG_ROLLUP_SWEEP_SECONDS", 60, min_value=2, max_value=3600
+)
+CELERY_BEAT_SCHEDULE["overview-rollup-sweep"] = {
+    "task": "overview.rollup_sweep",
+    "schedule": float(TRYGG_ROLLUP_SWEEP_SECONDS),
+    "options": {"expires": max(1, TRYGG_ROLLUP_SWEEP_SECONDS * 4 // 5)},
+}
 
 LOG_LEVEL = env.get_choice("LOG_LEVEL", ["DEBUG", "INFO", "WARNING", "ERROR"], "INFO")
 LOGGING = {
