@@ -25,6 +25,7 @@ urlpatterns = [
         login_not_required(SpectacularSwaggerView.as_view(url_name="api-schema")),
         name="api-docs",
     ),
+    path("oversikt/", include("overview.urls")),
     path("", include("incidents.urls")),
     path("", include("core.urls")),
 ]

@@ -25,7 +25,9 @@ def varied_reports(make_report, geography):
     """Sixty reports over three months, every district, unplaced ones, areas and statuses."""
     rng = random.Random(5)
     categories = list(Category.objects.filter(parent__isnull=False)[:6])
-    areas = {slug: list(PrimaryArea.objects.filter(district=d)[:3]) for slug, d in geography.items()}
+    areas = {
+        slug: list(PrimaryArea.objects.filter(district=d)[:3]) for slug, d in geography.items()
+    }
     reports = []
     for _ in range(60):
         district = rng.choice([*geography, None])

@@ -1,0 +1,267 @@
+"""Counts from the rollups as a viewer may see them: small-count suppression, and the aggregate
+rows that the pages and the API share.
+
+**Suppression.** The rollups keep each bucket's owning organisation and confidentiality, so
+the part of any figure that a viewer may read in detail is known: it is the sum over the
+buckets that ``accounts.scoping.visibility_filter`` (the one read rule of the portal) lets the
+viewer read, applied to the rollup's own district, organisation and confidentiality columns.
+A figure that includes records the viewer may not read is shown only from
+``TRYGG_SMALL_COUNT_THRESHOLD`` up; below, it reads "<3" and its severity is withheld too
+(DESIGN.md section 5). A figure made only of readable records is shown as it is.
+
+What this does not do: secondary suppression. A shown total minus its shown parts can still
+reveal a suppressed part; the pages show totals and parts side by side as the lägesbild does.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, Q, Sum, Value
+from django.db.models.functions import Coalesce, TruncDay, TruncMonth, TruncQuarter, TruncWeek
+from django.db.models.functions import TruncYear as _TruncYear
+from django.utils.translation import gettext as _
+
+from accounts.choices import CONTENT_ROLES
+from accounts.scoping import access_for, visibility_filter
+from areas.models import District, PrimaryArea
+from core.exceptions import DomainError
+from incidents.models import Category
+from incidents.selectors.situation import COUNTED_STATUSES
+from incidents.selectors.situation_display import is_small_count, small_count
+from overview.choices import Grain
+from overview.models import AreaMonthCount, ReportDayCount, ReportMonthCount
+
+# --- A figure as shown ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A count of reports, the part of it the viewer may read, and their summed severity."""
+
+    total: int = 0
+    readable: int = 0
+    severity_sum: int = 0
+
+    @property
+    def threshold(self) -> int:
+        return settings.TRYGG_SMALL_COUNT_THRESHOLD
+
+    @property
+    def suppressed(self) -> bool:
+        """A small count that includes records the viewer may not read."""
+        return self.total > self.readable and is_small_count(self.total, threshold=self.threshold)
+
+    @property
+    def value(self) -> int | None:
+        """The count, or None when it is suppressed."""
+        return None if self.suppressed else self.total
+
+    @property
+    def display(self) -> str:
+        if self.suppressed:
+            return small_count(self.total, threshold=self.threshold)
+        return str(self.total)
+
+    @property
+    def mean_severity(self) -> float | None:
+        if self.suppressed or not self.total:
+            return None
+        return self.severity_sum / self.total
+
+    def __add__(self, other: "Figure") -> "Figure":
+        return Figure(
+            self.total + other.total,
+            self.readable + other.readable,
+            self.severity_sum + other.severity_sum,
+        )
+
+
+def figure_sum(figures) -> Figure:
+    return sum(figures, Figure())
+
+
+def figure_aggregates(user, *, prefix: str = "", where: Q | None = None) -> dict:
+    """Aggregates that make a ``Figure`` of the rows in a ``.values(...)`` group: the total,
+    the viewer's readable part and the severity sum (``figure_from(row, prefix)``)."""
+    readable = visibility_filter(user)
+    if readable is not None and where is not None:
+        readable = where & readable
+    return {
+        f"{prefix}total": Coalesce(Sum("reports", filter=where), 0),
+        f"{prefix}readable": Coalesce(Sum("reports", filter=readable), 0)
+        if readable is not None
+        else Value(0),
+        f"{prefix}severity": Coalesce(Sum("severity_sum", filter=where), 0),
+    }
+
+
+def figure_from(row: dict, prefix: str = "") -> Figure:
+    return Figure(row[f"{prefix}total"], row[f"{prefix}readable"], row[f"{prefix}severity"])
+
+
+# --- Who sees which aggregates ----------------------------------------------------------------
+
+
+def aggregate_district_ids(user) -> frozenset[int] | None:
+    """The districts whose aggregates ``user`` may see: None for all of them (and the
+    unplaced reports and the whole city), as a coordinator; their own districts for anyone
+    else with a role that reads content (staff, partners, API clients)."""
+    return access_for(user).district_ids(*CONTENT_ROLES)
+
+
+def _require_reach(user, district: District | None) -> frozenset[int] | None:
+    reach = aggregate_district_ids(user)
+    if reach is not None and not reach:
+        raise PermissionDenied(_("Your role does not include the overview."))
+    if district is not None and reach is not None and district.pk not in reach:
+        raise PermissionDenied(_("You may not see the overview of this district."))
+    return reach
+
+
+# --- Aggregate rows for the API and exports ---------------------------------------------------
+
+BY_CHOICES = ("district", "primary_area", "category", "main_category", "source_kind")
+# How long a period may be asked for at each grain: about 400 rows per group and line.
+MAX_SPAN = {
+    Grain.DAY: timedelta(days=400),
+    Grain.WEEK: timedelta(weeks=160),
+    Grain.MONTH: timedelta(days=366 * 30),
+    Grain.QUARTER: timedelta(days=366 * 30),
+    Grain.YEAR: timedelta(days=366 * 30),
+}
+_TRUNC = {
+    Grain.DAY: TruncDay,
+    Grain.WEEK: TruncWeek,
+    Grain.MONTH: TruncMonth,
+    Grain.QUARTER: TruncQuarter,
+    Grain.YEAR: _TruncYear,
+}
+_GROUP_FIELDS = {
+    "district": "district__slug",
+    "primary_area": "primary_area__code",
+    "category": "category__code",
+    "main_category": "main_category_code",
+    "source_kind": "source_kind",
+}
+
+
+@dataclass(frozen=True)
+class CountRow:
+    """One aggregate row: a period and the values of the ``by`` dimensions (None where not
+    grouped, or for reports without a district or primärområde), with its counts as the viewer
+    may see them: ``reports`` and ``severity_sum`` are None when suppressed, and
+    ``reports_display`` then reads "<3"."""
+
+    period_start: date
+    district: str | None
+    primary_area: str | None
+    category: str | None
+    main_category: str | None
+    source_kind: str | None
+    reports: int | None
+    reports_display: str
+    severity_sum: int | None
+    suppressed: bool
+
+
+def _source_table(grain: str, *, area: bool, detail: bool):
+    if grain in (Grain.DAY, Grain.WEEK) or (area and detail):
+        return ReportDayCount.objects.filter(status__in=COUNTED_STATUSES), "day"
+    if area:
+        return AreaMonthCount.objects.all(), "month"
+    return ReportMonthCount.objects.all(), "month"
+
+
+def overview_counts(
+    *,
+    user,
+    grain: str,
+    start: date,
+    end: date,
+    district: District | None = None,
+    primary_area: PrimaryArea | None = None,
+    category: Category | None = None,
+    source_kind: str | None = None,
+    by: tuple[str, ...] = ("district",),
+) -> list[CountRow]:
+    """Report counts per ``grain`` period from ``start`` to ``end`` (both inclusive, snapped
+    to whole periods), grouped ``by`` some of ``BY_CHOICES`` and filtered, as ``user`` may see
+    them: only the districts within their reach (all, and unplaced reports, for a
+    coordinator) and with small counts suppressed. Dismissed reports are not counted (as in
+    the lägesbild). Periods and groups without reports are left out (their count is 0).
+
+    Reads only the rollup tables: the day table for days and weeks (or a primärområde with a
+    category or source), else the month tables. Raises ``PermissionDenied`` for a district out
+    of reach and ``DomainError`` for an unknown grain or dimension or too long a span.
+    """
+    if grain not in Grain.values:
+        raise DomainError(_("Unknown period: %(grain)s.") % {"grain": grain}, code="bad_grain")
+    unknown = set(by) - set(BY_CHOICES)
+    if unknown:
+        raise DomainError(
+            _("Cannot group by %(names)s.") % {"names": ", ".join(sorted(unknown))},
+            code="bad_group",
+        )
+    if end < start:
+        raise DomainError(_("The end date lies before the start date."), code="bad_period")
+    if end - start > MAX_SPAN[grain]:
+        raise DomainError(
+            _("The period is too long for this grain: at most %(days)d days.")
+            % {"days": MAX_SPAN[grain].days},
+            code="period_too_long",
+        )
+    reach = _require_reach(user, district)
+    area = primary_area is not None or "primary_area" in by
+    detail = bool(
+        category is not None
+        or source_kind
+        or {"category", "main_category", "source_kind"} & set(by)
+    )
+    if grain == Grain.WEEK:
+        start -= timedelta(days=start.weekday())
+    rows, period_field = _source_table(grain, area=area, detail=detail)
+    if period_field == "month":
+        start = start.replace(day=1)
+    rows = rows.filter(**{f"{period_field}__gte": start, f"{period_field}__lte": end})
+    if reach is not None:
+        rows = rows.filter(district_id__in=sorted(reach))
+    if district is not None:
+        rows = rows.filter(district=district)
+    if primary_area is not None:
+        rows = rows.filter(primary_area=primary_area)
+    if category is not None:
+        rows = rows.filter(Q(category=category) | Q(category__parent=category))
+    if source_kind:
+        rows = rows.filter(source_kind=source_kind)
+    if "main_category" in by:
+        rows = rows.annotate(
+            main_category_code=Coalesce(F("category__parent__code"), F("category__code"))
+        )
+    group = [_GROUP_FIELDS[name] for name in BY_CHOICES if name in by]
+    result = (
+        rows.annotate(period=_TRUNC[grain](period_field))
+        .values("period", *group)
+        .annotate(**figure_aggregates(user))
+        .order_by("period", *group)
+    )
+    counts = []
+    for row in result:
+        figure = figure_from(row)
+        period = row["period"]
+        counts.append(
+            CountRow(
+                period_start=period.date() if hasattr(period, "date") else period,
+                district=row.get("district__slug"),
+                primary_area=row.get("primary_area__code"),
+                category=row.get("category__code"),
+                main_category=row.get("main_category_code"),
+                source_kind=row.get("source_kind"),
+                reports=figure.value,
+                reports_display=figure.display,
+                severity_sum=None if figure.suppressed else figure.severity_sum,
+                suppressed=figure.suppressed,
+            )
+        )
+    return counts

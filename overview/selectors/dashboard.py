@@ -1,0 +1,404 @@
+"""The figures of a dashboard, citywide or for one district, read from the rollups only.
+
+A fixed number of queries whatever the number of reports (about ten: districts, categories,
+five GROUP BYs over the month rollups, one over the primärområde rollup, the freshness), each
+over at most 25 months of rollup rows. Every figure carries its readable part, so suppression
+(``Figure``) applies cell by cell; every figure that a viewer may follow to the report list
+carries the list's URL with the matching filters.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.choices import ANALYST_ROLES
+from accounts.scoping import access_for
+from areas.models import District
+from incidents.choices import SourceKind
+from incidents.models import Category
+from incidents.selectors.situation import COUNTED_STATUSES, NOT_AVAILABLE, Period
+from overview.models import AreaMonthCount, ReportMonthCount
+from overview.selectors.counts import Figure, figure_aggregates, figure_from, figure_sum
+from overview.selectors.freshness import Freshness, overview_freshness
+from overview.selectors.geography import MapArea, map_areas
+from overview.selectors.periods import period_value
+
+PERIOD_KEYS = ("current", "previous", "last_year")
+SERIES_MONTHS = 24
+TOP_AREAS = 10
+
+
+@dataclass(frozen=True)
+class Change:
+    absolute: str
+    percent: str
+
+
+def change(current: Figure, earlier: Figure) -> Change:
+    """The change from ``earlier`` to ``current``, or dashes when either is suppressed."""
+    if current.suppressed or earlier.suppressed:
+        return Change(NOT_AVAILABLE, NOT_AVAILABLE)
+    difference = current.total - earlier.total
+    absolute = f"{difference:+d}" if difference else "±0"
+    if not earlier.total:
+        return Change(absolute, NOT_AVAILABLE)
+    percent = round(difference * 100 / earlier.total)
+    return Change(absolute, f"{percent:+d}\u00a0%" if percent else "±0\u00a0%")
+
+
+@dataclass(frozen=True)
+class Row:
+    """A labelled line of a table: its figure for each period and the links behind them."""
+
+    key: str
+    label: str
+    figures: dict[str, Figure]
+    links: dict[str, str] = field(default_factory=dict)
+    level: int = 0
+
+    @property
+    def current(self) -> Figure:
+        return self.figures["current"]
+
+    @property
+    def previous(self) -> Figure:
+        return self.figures["previous"]
+
+    @property
+    def last_year(self) -> Figure:
+        return self.figures["last_year"]
+
+    @property
+    def change_previous(self) -> Change:
+        return change(self.current, self.previous)
+
+    @property
+    def change_last_year(self) -> Change:
+        return change(self.current, self.last_year)
+
+
+@dataclass(frozen=True)
+class SeriesLine:
+    key: str
+    label: str
+    points: list[Figure]
+    links: list[str]
+
+
+@dataclass(frozen=True)
+class Series:
+    months: list[date]
+    lines: list[SeriesLine]
+
+    @property
+    def table(self) -> list[tuple[date, list[tuple[Figure, str]]]]:
+        """Month by month: each line's figure and link (the chart as a table)."""
+        return [
+            (month, [(line.points[index], line.links[index]) for line in self.lines])
+            for index, month in enumerate(self.months)
+        ]
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    district: District | None  # None: the whole city
+    periods: dict[str, Period]
+    total: Row
+    city_total: Row | None  # on a district's dashboard, the whole city for comparison
+    districts: list[Row]  # citywide: one row per district, then the unplaced reports
+    categories: list[Row]  # main categories, each followed by its subcategories (level 1)
+    sources: list[Row]
+    areas: list[Row]  # the primärområden with most reports in the period
+    series_by_district: Series | None
+    series_by_category: Series
+    map_areas: list[MapArea]
+    freshness: Freshness
+    may_drill_down: bool
+
+    @property
+    def current(self) -> Period:
+        return self.periods["current"]
+
+    @property
+    def main_categories(self) -> list[Row]:
+        return [row for row in self.categories if row.level == 0]
+
+    @property
+    def share_of_city(self) -> str:
+        if self.city_total is None or self.total.current.suppressed:
+            return NOT_AVAILABLE
+        city = self.city_total.current
+        if city.suppressed or not city.total:
+            return NOT_AVAILABLE
+        return f"{round(self.total.current.total * 100 / city.total)}\u00a0%"
+
+
+def _add_months(month: date, months: int) -> date:
+    years, index = divmod(month.month - 1 + months, 12)
+    return date(month.year + years, index + 1, 1)
+
+
+def _source_label(value: str) -> str:
+    try:
+        return str(SourceKind(value).label)
+    except ValueError:
+        return value
+
+
+def _in(period: Period) -> Q:
+    return Q(month__gte=period.start, month__lte=period.end)
+
+
+class _Links:
+    """Drill-down URLs to the report list, for viewers who may open it for the figure's
+    district (the list then shows the reports behind the figure that they may read)."""
+
+    def __init__(self, user, periods: dict[str, Period]) -> None:
+        access = access_for(user)
+        self.coordinator = access.is_coordinator
+        self.analyst_districts = access.district_ids(*ANALYST_ROLES)
+        self.base = reverse("incidents:report_list")
+        self.periods = periods
+
+    def may(self, district: District | None) -> bool:
+        """Whether figures of ``district`` (None: the whole city or the unplaced reports) link
+        to the report list: for coordinators, and for analysts and managers of the district."""
+        if self.coordinator:
+            return True
+        if district is None:
+            return False
+        return self.analyst_districts is None or district.pk in self.analyst_districts
+
+    def url(self, start: date, end: date, district: District | None, **filters) -> str:
+        query = {
+            **({"district": district.slug} if district is not None else {}),
+            **{name: value for name, value in filters.items() if value},
+            "occurred_after": start.isoformat(),
+            "occurred_before": end.isoformat(),
+            "status": [str(status) for status in COUNTED_STATUSES],
+        }
+        return f"{self.base}?{urlencode(query, doseq=True)}"
+
+    def for_periods(self, district: District | None, **filters) -> dict[str, str]:
+        if not self.may(district):
+            return {}
+        return {
+            key: self.url(period.start, period.end, district, **filters)
+            for key, period in self.periods.items()
+        }
+
+
+def _period_aggregates(user, periods: dict[str, Period]) -> dict:
+    aggregates = {}
+    for key, period in periods.items():
+        aggregates |= figure_aggregates(user, prefix=f"{key}_", where=_in(period))
+    return aggregates
+
+
+def _figures(row: dict | None) -> dict[str, Figure]:
+    if row is None:
+        return dict.fromkeys(PERIOD_KEYS, Figure())
+    return {key: figure_from(row, f"{key}_") for key in PERIOD_KEYS}
+
+
+def _sum_rows(rows: list[dict[str, Figure]]) -> dict[str, Figure]:
+    return {key: figure_sum(row[key] for row in rows) for key in PERIOD_KEYS}
+
+
+def dashboard_compute(*, user, period: Period, district: District | None = None) -> Dashboard:
+    """The dashboard of ``district`` (or of the whole city) for ``period``, as ``user`` may see
+    it. The caller checks that ``user`` may see it (``overview_districts_for``)."""
+    periods = {
+        "current": period,
+        "previous": period.previous(),
+        "last_year": period.same_last_year(),
+    }
+    links = _Links(user, periods)
+    first_month = min(each.start for each in periods.values())
+    series_start = _add_months(period.start.replace(day=1), -(SERIES_MONTHS - 1))
+    months = ReportMonthCount.objects.filter(
+        month__gte=min(first_month, series_start), month__lte=period.end
+    ).order_by()
+    scoped = months.filter(district=district) if district is not None else months
+    aggregates = _period_aggregates(user, periods)
+
+    districts = list(District.objects.order_by("code"))
+    by_district = {
+        row["district_id"]: _figures(row)
+        for row in months.filter(month__gte=first_month)
+        .values("district_id")
+        .annotate(**aggregates)
+    }
+    district_rows = [
+        Row(d.slug, d.name, _figures(None) | by_district.get(d.pk, {}), links.for_periods(d))
+        for d in districts
+    ]
+    unplaced = Row("", _("Unplaced"), _figures(None) | by_district.get(None, {}))
+    city = Row(
+        "", _("The whole city"), _sum_rows(list(by_district.values())), links.for_periods(None)
+    )
+    if district is None:
+        total = city
+    else:
+        total = next(row for row in district_rows if row.key == district.slug)
+
+    categories = list(Category.objects.order_by("name"))
+    by_category = {
+        row["category_id"]: _figures(row)
+        for row in scoped.filter(month__gte=first_month)
+        .values("category_id")
+        .annotate(**aggregates)
+    }
+    category_rows = _category_rows(categories, by_category, links, district)
+
+    sources = [
+        Row(
+            row["source_kind"],
+            _source_label(row["source_kind"]),
+            _figures(row),
+            links.for_periods(district, source_kind=row["source_kind"]),
+        )
+        for row in scoped.filter(month__gte=first_month)
+        .values("source_kind")
+        .annotate(**aggregates)
+        .order_by("-current_total", "source_kind")
+    ]
+
+    areas = AreaMonthCount.objects.filter(month__gte=first_month, month__lte=period.end)
+    if district is not None:
+        areas = areas.filter(district=district)
+    area_rows = [
+        Row(
+            row["primary_area__code"],
+            row["primary_area__name"],
+            _figures(row),
+            links.for_periods(
+                next((d for d in districts if d.pk == row["district_id"]), None),
+                primary_area=row["primary_area__code"],
+            ),
+        )
+        for row in areas.values("primary_area__code", "primary_area__name", "district_id")
+        .annotate(**aggregates)
+        .filter(current_total__gt=0)
+        .order_by("-current_total", "primary_area__code")[:TOP_AREAS]
+    ]
+
+    month_list = [_add_months(series_start, n) for n in range(SERIES_MONTHS)]
+    series_months = scoped.filter(month__gte=series_start)
+    series_by_district = None
+    if district is None:
+        series_by_district = _series(
+            user,
+            series_months,
+            "district_id",
+            [(d.pk, d.slug, d.name, d) for d in districts],
+            month_list,
+            links,
+        )
+    mains = [c for c in categories if c.parent_id is None]
+    series_by_category = _series(
+        user,
+        series_months,
+        "category_id",
+        [(c.pk, c.code, c.display_name, district) for c in mains],
+        month_list,
+        links,
+        parents={c.pk: c.parent_id or c.pk for c in categories},
+    )
+    shown = districts if district is None else [district]
+    return Dashboard(
+        district=district,
+        periods=periods,
+        total=total,
+        city_total=city if district is not None else None,
+        districts=[*district_rows, unplaced] if district is None else [],
+        categories=category_rows,
+        sources=sources,
+        areas=area_rows,
+        series_by_district=series_by_district,
+        series_by_category=series_by_category,
+        map_areas=map_areas(
+            districts=districts,
+            shown=shown,
+            figures={row.key: row.current for row in district_rows},
+            # Citywide, a district on the map opens its dashboard (only coordinators see
+            # the city, and they see every district).
+            links={
+                d.slug: f"{reverse('overview:district', args=[d.slug])}"
+                f"?{urlencode({'period': period_value(period)})}"
+                for d in shown
+                if district is None
+            },
+        ),
+        freshness=overview_freshness(),
+        may_drill_down=links.may(district),
+    )
+
+
+def _category_rows(categories, by_category, links, district) -> list[Row]:
+    children: dict[int, list[Category]] = {}
+    for category in categories:
+        if category.parent_id is not None:
+            children.setdefault(category.parent_id, []).append(category)
+    rows = []
+    for main in (c for c in categories if c.parent_id is None):
+        own = [by_category[c.pk] for c in [main, *children.get(main.pk, [])] if c.pk in by_category]
+        if not own:
+            continue
+        rows.append(
+            Row(
+                main.code,
+                main.display_name,
+                _sum_rows(own),
+                links.for_periods(district, category=main.code),
+            )
+        )
+        subrows = [
+            Row(
+                child.code,
+                child.display_name,
+                by_category[child.pk],
+                links.for_periods(district, category=child.code),
+                level=1,
+            )
+            for child in children.get(main.pk, [])
+            if child.pk in by_category
+        ]
+        subrows.sort(key=lambda row: -row.current.total)
+        rows.extend(subrows)
+    return rows
+
+
+def _series(user, rows, field_name, lines, months, links, parents=None) -> Series:
+    """Monthly figures per line; ``parents`` folds subcategories into their main category."""
+    values = {}
+    for row in rows.values("month", field_name).annotate(**figure_aggregates(user)):
+        key = row[field_name]
+        if parents is not None:
+            key = parents.get(key, key)
+        cell = (key, row["month"])
+        values[cell] = values.get(cell, Figure()) + figure_from(row)
+    series_lines = []
+    for pk, key, label, district in lines:
+        points = [values.get((pk, month), Figure()) for month in months]
+        if not any(point.total for point in points):
+            continue
+        filters = {"category": key} if parents is not None else {}
+        series_lines.append(
+            SeriesLine(
+                key,
+                label,
+                points,
+                [
+                    links.url(month, _add_months(month, 1) - timedelta(days=1), district, **filters)
+                    if links.may(district)
+                    else ""
+                    for month in months
+                ],
+            )
+        )
+    return Series(months, series_lines)

@@ -1,0 +1,25 @@
+// The overview's map: the district outlines from the portal itself (no tiles needed), each
+// filled by its rate. Everything it shows is in the table beside it, so it is an image for
+// screen readers and needs no keyboard handling; a click on a district opens its dashboard.
+(function () {
+  "use strict";
+  var element = document.getElementById("overview-map");
+  var data = document.getElementById("overview-map-data");
+  if (!element || !data || typeof L === "undefined") { return; }
+  var areas = JSON.parse(data.textContent);
+  if (!areas.length) { return; }
+  var map = L.map(element, { scrollWheelZoom: false, keyboard: false, attributionControl: !!element.dataset.tileUrl });
+  if (element.dataset.tileUrl) {
+    L.tileLayer(element.dataset.tileUrl, { attribution: element.dataset.tileAttribution, maxZoom: 18 }).addTo(map);
+  }
+  var layers = L.featureGroup(areas.map(function (area) {
+    var layer = L.geoJSON(area.geometry, {
+      style: { weight: 2, color: "#12355b", fillColor: area.colour, fillOpacity: 0.85 }
+    }).bindTooltip(area.label, { sticky: true });
+    if (area.url) {
+      layer.on("click", function () { window.location.href = area.url; });
+    }
+    return layer;
+  })).addTo(map);
+  map.fitBounds(layers.getBounds());
+}());

@@ -1,0 +1,274 @@
+"""The dashboards: who sees which, what they show, how they drill down, and that they read
+only the rollups with the same number of queries at 100 and at 100,000 reports."""
+
+from datetime import datetime, time, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.choices import Confidentiality
+from incidents.choices import ReportStatus, SourceKind
+from incidents.models import Category
+from incidents.selectors.situation import Period
+from overview.selectors.periods import period_default, period_value
+from overview.services.rollup import rollup_changes
+
+CITY = "/oversikt/"
+
+
+def _this_month() -> str:
+    today = timezone.localdate()
+    return period_value(Period.starting("month", today.replace(day=1)))
+
+
+@pytest.fixture
+def reports(make_report):
+    """This month: 5 partnership reports in Centrum, 2 police-only ones, 1 in Hisingen, 1
+    unplaced, 1 dismissed; 3 in the same month last year."""
+    made = [make_report() for _ in range(5)]
+    made += [
+        make_report(
+            organisation="lpo_city",
+            confidentiality=Confidentiality.ORGANISATION,
+            category=Category.objects.get(code="vald"),
+            source_kind=SourceKind.POLICE_EVENT,
+        )
+        for _ in range(2)
+    ]
+    made.append(make_report(district="hisingen", organisation="sf_hisingen"))
+    made.append(make_report(district=None))
+    made.append(make_report(status=ReportStatus.DISMISSED))
+    made += [make_report(hours_ago=24 * 365 + 1) for _ in range(3)]
+    rollup_changes()
+    return made
+
+
+def _row(response, table_id: str, label: str) -> str:
+    """The HTML of the row of ``table_id`` whose header is ``label``."""
+    html = response.content.decode()
+    table = html[html.index(f'id="{table_id}"') :]
+    table = table[: table.index("</table>")]
+    start = table.index(f">{label}<")
+    return table[start : table.index("</tr>", start)]
+
+
+def test_it_shows_the_city_to_a_coordinator(client, coordinator, reports):
+    client.force_login(coordinator)
+    response = client.get(CITY, {"period": _this_month()})
+    assert response.status_code == 200
+    dashboard = response.context["dashboard"]
+    assert dashboard.district is None
+    # Every report but the dismissed one and last year's; the unplaced one included.
+    assert dashboard.total.current.total == 9
+    assert dashboard.total.last_year.total == 3
+    by_district = {row.key: row.current.total for row in dashboard.districts}
+    assert by_district == {"nordost": 0, "centrum": 7, "sydvast": 0, "hisingen": 1, "": 1}
+    html = response.content.decode()
+    assert 'id="overview-map"' in html and "overview-map-data" in html
+    assert "Arrives with the action plans" in html or "action plans" in html
+
+
+def test_it_sends_district_staff_to_their_own_district(client, police_centrum, reports):
+    client.force_login(police_centrum)
+    response = client.get(CITY, {"period": _this_month()})
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("overview:district", args=["centrum"]))
+    page = client.get(response.url)
+    assert page.status_code == 200
+    dashboard = page.context["dashboard"]
+    assert dashboard.district.slug == "centrum"
+    assert dashboard.total.current.total == 7
+    assert dashboard.city_total.current.total == 9
+    assert dashboard.series_by_district is None
+
+
+@pytest.mark.parametrize(
+    ("who", "district", "expected"),
+    [
+        ("coordinator", "hisingen", 200),
+        ("police_centrum", "centrum", 200),
+        ("police_centrum", "hisingen", 404),
+        ("social_hisingen", "centrum", 404),
+        ("partner", "nordost", 200),  # partners see aggregates of their district
+        ("partner", "centrum", 404),
+        ("administrator", "centrum", 403),
+        ("outsider", "centrum", 403),
+    ],
+)
+def test_it_lets_each_role_see_its_own_districts(client, request, reports, who, district, expected):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(reverse("overview:district", args=[district])).status_code == expected
+
+
+def test_it_refuses_the_city_to_those_without_a_role(client, administrator, outsider):
+    for user in (administrator, outsider):
+        client.force_login(user)
+        assert client.get(CITY).status_code == 403
+    client.logout()
+    assert client.get(CITY).status_code == 302  # to the log-in page
+
+
+def test_it_suppresses_a_small_count_of_records_the_viewer_may_not_read(
+    client, social_centrum, police_centrum, reports
+):
+    # Two police-only reports of violence in Centrum this month.
+    client.force_login(social_centrum)
+    page = client.get(reverse("overview:district", args=["centrum"]), {"period": _this_month()})
+    row = _row(page, "overview-categories-table", "Våld")
+    assert "&lt;3" in row and ">2<" not in row
+    assert "fewer than 3" in row or "färre än 3" in row
+    violence = next(r for r in page.context["dashboard"].categories if r.key == "vald")
+    assert violence.current.suppressed and violence.current.value is None
+    assert violence.change_previous.absolute == "–"
+
+    # The police read their own reports: the same figure is shown as it is.
+    client.force_login(police_centrum)
+    page = client.get(reverse("overview:district", args=["centrum"]), {"period": _this_month()})
+    violence = next(r for r in page.context["dashboard"].categories if r.key == "vald")
+    assert not violence.current.suppressed and violence.current.value == 2
+
+
+def test_it_shows_a_large_count_even_when_the_viewer_may_not_read_it(
+    client, social_centrum, make_report
+):
+    for _ in range(3):
+        make_report(organisation="lpo_city", confidentiality=Confidentiality.ORGANISATION)
+    rollup_changes()
+    client.force_login(social_centrum)
+    page = client.get(reverse("overview:district", args=["centrum"]), {"period": _this_month()})
+    assert page.context["dashboard"].total.current.display == "3"
+
+
+def test_it_drills_down_to_the_reports_behind_a_figure(client, coordinator, reports):
+    client.force_login(coordinator)
+    page = client.get(CITY, {"period": _this_month()})
+    centrum = next(row for row in page.context["dashboard"].districts if row.key == "centrum")
+    url = centrum.links["current"]
+    query = parse_qs(urlsplit(url).query)
+    assert query["district"] == ["centrum"]
+    assert query["status"] == ["new", "reviewed", "linked"]
+    listing = client.get(url)
+    assert listing.status_code == 200
+    # The coordinator reads the partnership reports; the police-only ones are not listed.
+    assert listing.context["count"] == 5
+    # Each category figure links with its category, each source with its source.
+    category = next(row for row in page.context["dashboard"].categories if row.level == 0)
+    assert parse_qs(urlsplit(category.links["current"]).query)["category"] == [category.key]
+
+
+def test_it_links_figures_only_for_those_who_may_open_the_report_list(client, partner, make_report):
+    make_report(district="nordost", organisation="bostad")
+    rollup_changes()
+    client.force_login(partner)
+    page = client.get(reverse("overview:district", args=["nordost"]), {"period": _this_month()})
+    dashboard = page.context["dashboard"]
+    assert not dashboard.may_drill_down
+    assert dashboard.total.links == {}
+    assert "/rapporter/?" not in page.content.decode()
+
+
+def test_it_says_how_fresh_its_figures_are(client, coordinator, make_report, reports):
+    client.force_login(coordinator)
+    page = client.get(CITY)
+    assert page.context["dashboard"].freshness.up_to_date
+    make_report()  # not folded yet
+    page = client.get(CITY)
+    freshness = page.context["dashboard"].freshness
+    assert freshness.pending == 1 and not freshness.up_to_date
+    assert 'id="overview-freshness"' in page.content.decode()
+
+
+def test_it_shows_the_last_whole_month_unless_asked(client, coordinator, reports):
+    client.force_login(coordinator)
+    page = client.get(CITY)
+    assert page.context["dashboard"].current == period_default()
+    page = client.get(CITY, {"period": "month:2026-02-30"})
+    assert page.context["dashboard"].current == period_default()
+    assert not page.context["period_understood"]
+    page = client.get(CITY, {"period": "year:2025-01-01"})
+    assert page.context["dashboard"].current.label == "2025"
+
+
+def _insert_reports(count: int) -> None:
+    """``count`` reports in one INSERT … SELECT, spread over two years and every district."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO incidents_report (
+                created_at, updated_at, category_id, occurred_at, district_id, primary_area_id,
+                placed_by, place_text, source_kind, organisation_id, description, severity,
+                confidentiality, status, external_id)
+            SELECT now(), now(), c.ids[1 + i %% array_length(c.ids, 1)],
+                   now() - (i %% 730) * interval '1 day' - interval '1 hour',
+                   a.districts[1 + i %% array_length(a.ids, 1)],
+                   a.ids[1 + i %% array_length(a.ids, 1)],
+                   'point', '', CASE WHEN i %% 3 = 0 THEN 'police_event' ELSE 'school' END,
+                   o.ids[1 + i %% array_length(o.ids, 1)], 'Genererad', 1 + i %% 4,
+                   CASE WHEN i %% 10 = 0 THEN 'organisation' ELSE 'partnership' END,
+                   'new', ''
+            FROM generate_series(1, %s) AS i,
+                 (SELECT array_agg(id ORDER BY id) AS ids FROM incidents_category) AS c,
+                 (SELECT array_agg(id ORDER BY id) AS ids,
+                         array_agg(district_id ORDER BY id) AS districts
+                  FROM areas_primaryarea) AS a,
+                 (SELECT array_agg(id ORDER BY id) AS ids FROM accounts_organisation) AS o
+            """,
+            [count],
+        )
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_it_costs_the_same_queries_at_100_and_at_100000_reports(
+    client, coordinator, police_centrum, organisations
+):
+    year = period_value(Period.starting("year", timezone.localdate().replace(month=1, day=1)))
+    city = f"{CITY}?period={year}"
+    centrum = f"{reverse('overview:district', args=['centrum'])}?period={year}"
+    _insert_reports(100)
+    rollup_changes()
+    client.force_login(coordinator)
+    small_city = _queries(client, city)
+    client.force_login(police_centrum)
+    small_district = _queries(client, centrum)
+
+    _insert_reports(100_000 - 100)
+    rollup_changes()
+    client.force_login(coordinator)
+    assert _queries(client, city) == small_city <= 15
+    page = client.get(city)
+    assert page.context["dashboard"].total.current.total > 10_000
+    client.force_login(police_centrum)
+    assert _queries(client, centrum) == small_district <= 15
+
+
+def test_it_reads_no_reports_to_show_a_dashboard(client, coordinator, reports):
+    client.force_login(coordinator)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(CITY, {"period": _this_month()})
+    assert not [q for q in captured.captured_queries if "incidents_report" in q["sql"]]
+
+
+def test_it_cuts_periods_at_local_midnight_as_the_report_list_does(
+    client, coordinator, make_report
+):
+    # Half an hour after and before local midnight on the first of this month.
+    midnight = timezone.make_aware(datetime.combine(timezone.localdate().replace(day=1), time.min))
+    for minutes in (30, -30):
+        occurred = midnight + timedelta(minutes=minutes)
+        make_report(hours_ago=(timezone.now() - occurred).total_seconds() / 3600)
+    rollup_changes()
+    client.force_login(coordinator)
+    page = client.get(CITY, {"period": _this_month()})
+    total = page.context["dashboard"].total
+    assert total.current.total == 1 and total.previous.total == 1
+    for key in ("current", "previous"):
+        assert client.get(total.links[key]).context["count"] == 1
