@@ -6,12 +6,14 @@ with 401, without waiting for any cache to expire.
 
 from datetime import timedelta
 
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from accounts.api.tokens import token_matches, token_prefix
 from accounts.models import ApiClient
+from areas.models import District
 
 # Recording every use would write a row on every read; once a minute tells enough.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -40,7 +42,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         if prefix is not None:
             client = (
                 ApiClient.objects.select_related("organisation")
-                .prefetch_related("districts")
+                .prefetch_related(Prefetch("districts", queryset=District.objects.only("pk")))
                 .filter(token_prefix=prefix)
                 .first()
             )

@@ -44,6 +44,13 @@ class ReportFilterBackend(filters.DjangoFilterBackend):
     def get_filterset_class(self, view, queryset=None):
         return ReportFilterSet if view.action == "list" else None
 
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
+            # The district's boundary (a large GeoJSON) is not needed to filter by it.
+            filterset.filters["district"].queryset = District.objects.defer("boundary")
+        return filterset
+
 
 def _filing_organisation(principal) -> Organisation:
     """Whom a report is filed for: the client's organisation, or the person's only one."""
@@ -99,8 +106,12 @@ class ReportViewSet(ApiViewMixin, viewsets.ModelViewSet):
     ordering = "-occurred_at"
 
     def get_queryset(self):
-        return Report.objects.visible_to(self.request.user).select_related(
-            *LIST_RELATED, "primary_area"
+        return (
+            Report.objects.visible_to(self.request.user)
+            .select_related(*LIST_RELATED, "primary_area")
+            # Read per row, the districts' boundaries (large GeoJSON) would cost more than
+            # the rest of the page.
+            .defer("district__boundary", "category__police_event_types")
         )
 
     def get_serializer_class(self):
