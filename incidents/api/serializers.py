@@ -133,6 +133,56 @@ class ReportSerializer(serializers.ModelSerializer):
         return attrs
 
 
+# The list's rows read their related codes from these annotations (see ReportRowSerializer).
+ROW_ANNOTATIONS = {
+    "category_code": "category__code",
+    "place_slug": "place__slug",
+    "primary_area_code": "primary_area__code",
+    "district_slug": "district__slug",
+    "organisation_slug": "organisation__slug",
+}
+
+
+class ReportRowSerializer(ReportSerializer):
+    """A row of the report list: the same fields as ``ReportSerializer``, written out
+    directly from a query that annotates the related codes (``ROW_ANNOTATIONS``) instead of
+    building five related objects per row. A page of 50 costs a fraction of the generic path;
+    ``tests/api`` checks both give the same JSON."""
+
+    def to_representation(self, report):
+        fields = self.fields
+        occurred_until = report.occurred_until
+        latitude, longitude = report.latitude, report.longitude
+        return {
+            "id": report.pk,
+            "category": report.category_code,
+            "occurred_at": fields["occurred_at"].to_representation(report.occurred_at),
+            "occurred_until": fields["occurred_until"].to_representation(occurred_until)
+            if occurred_until is not None
+            else None,
+            "place": report.place_slug,
+            "primary_area": report.primary_area_code,
+            "latitude": fields["latitude"].to_representation(latitude)
+            if latitude is not None
+            else None,
+            "longitude": fields["longitude"].to_representation(longitude)
+            if longitude is not None
+            else None,
+            "district": report.district_slug,
+            "placed_by": report.placed_by,
+            "place_text": report.place_text,
+            "source_kind": report.source_kind,
+            "organisation": report.organisation_slug,
+            "description": report.description,
+            "severity": report.severity,
+            "confidentiality": report.confidentiality,
+            "status": report.status,
+            "external_id": report.external_id,
+            "created_at": fields["created_at"].to_representation(report.created_at),
+            "updated_at": fields["updated_at"].to_representation(report.updated_at),
+        }
+
+
 class ReportUpdateSerializer(ReportSerializer):
     """A report as its organisation changes it: the external id stays as filed."""
 

@@ -4,6 +4,7 @@ is a person or an API client (``accounts.scoping``): what it may not read answer
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -106,9 +107,13 @@ class ReportViewSet(ApiViewMixin, viewsets.ModelViewSet):
     ordering = "-occurred_at"
 
     def get_queryset(self):
+        reports = Report.objects.visible_to(self.request.user)
+        if self.action == "list":
+            return reports.annotate(
+                **{name: F(path) for name, path in serializers.ROW_ANNOTATIONS.items()}
+            ).defer("search_vector")
         return (
-            Report.objects.visible_to(self.request.user)
-            .select_related(*LIST_RELATED, "primary_area")
+            reports.select_related(*LIST_RELATED, "primary_area")
             # Read per row, the districts' boundaries (large GeoJSON) would cost more than
             # the rest of the page.
             .defer("district__boundary", "category__police_event_types")
@@ -117,6 +122,8 @@ class ReportViewSet(ApiViewMixin, viewsets.ModelViewSet):
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):
             return serializers.ReportUpdateSerializer
+        if self.action == "list":
+            return serializers.ReportRowSerializer
         return serializers.ReportSerializer
 
     # --- reads ---

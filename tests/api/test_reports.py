@@ -302,3 +302,16 @@ def test_it_lists_a_page_in_the_same_number_of_queries_whatever_its_size(
     assert len(response.json()["results"]) == size
     # token + districts, the two filters' lookups, the page.
     assert len(queries) == 5, [q["sql"][:120] for q in queries.captured_queries]
+
+
+def test_it_writes_list_rows_exactly_as_a_single_report(api, police_centrum, make_report):
+    make_report(
+        latitude="57.70690",
+        longitude="11.96760",
+        occurred_until=timezone.now(),
+        external_id="X-1",
+    )
+    make_report(district=None)
+    api.force_login(police_centrum)
+    for row in api.get(REPORTS).json()["results"]:
+        assert row == api.get(f"{REPORTS}{row['id']}/").json()
