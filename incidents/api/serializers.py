@@ -143,31 +143,35 @@ ROW_ANNOTATIONS = {
 }
 
 
+# Formatters for the list's rows, made once: the same output as the serializer's fields.
+_DATETIME = serializers.DateTimeField()
+_COORDINATE = serializers.DecimalField(max_digits=8, decimal_places=5)
+
+
+def _datetime(value):
+    return None if value is None else _DATETIME.to_representation(value)
+
+
+def _coordinate(value):
+    return None if value is None else _COORDINATE.to_representation(value)
+
+
 class ReportRowSerializer(ReportSerializer):
     """A row of the report list: the same fields as ``ReportSerializer``, written out
     directly from a query that annotates the related codes (``ROW_ANNOTATIONS``) instead of
-    building five related objects per row. A page of 50 costs a fraction of the generic path;
-    ``tests/api`` checks both give the same JSON."""
+    building five related objects per row, and without copying the serializer's fields for
+    every request. ``tests/api`` holds both to the same JSON."""
 
     def to_representation(self, report):
-        fields = self.fields
-        occurred_until = report.occurred_until
-        latitude, longitude = report.latitude, report.longitude
         return {
             "id": report.pk,
             "category": report.category_code,
-            "occurred_at": fields["occurred_at"].to_representation(report.occurred_at),
-            "occurred_until": fields["occurred_until"].to_representation(occurred_until)
-            if occurred_until is not None
-            else None,
+            "occurred_at": _datetime(report.occurred_at),
+            "occurred_until": _datetime(report.occurred_until),
             "place": report.place_slug,
             "primary_area": report.primary_area_code,
-            "latitude": fields["latitude"].to_representation(latitude)
-            if latitude is not None
-            else None,
-            "longitude": fields["longitude"].to_representation(longitude)
-            if longitude is not None
-            else None,
+            "latitude": _coordinate(report.latitude),
+            "longitude": _coordinate(report.longitude),
             "district": report.district_slug,
             "placed_by": report.placed_by,
             "place_text": report.place_text,
@@ -178,8 +182,8 @@ class ReportRowSerializer(ReportSerializer):
             "confidentiality": report.confidentiality,
             "status": report.status,
             "external_id": report.external_id,
-            "created_at": fields["created_at"].to_representation(report.created_at),
-            "updated_at": fields["updated_at"].to_representation(report.updated_at),
+            "created_at": _datetime(report.created_at),
+            "updated_at": _datetime(report.updated_at),
         }
 
 
