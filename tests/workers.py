@@ -4,11 +4,15 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
+from celery import Celery
 from django.conf import settings
 from django.db import connection
+
+from trygg.env import celery_broker_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -16,9 +20,16 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 class WorkerProcess:
     """``celery worker`` on the test settings' queue, reading the test database."""
 
-    def __init__(self, name: str = "test") -> None:
+    def __init__(
+        self, name: str = "test", *, environ: dict | None = None, beat: bool = False
+    ) -> None:
+        """``environ`` adds to the worker's environment (e.g. another ``REDIS_URL``);
+        ``beat`` runs Celery beat inside the worker, so the periodic tasks run too."""
         self.name = name
+        self.extra_environ = environ or {}
+        self.beat = beat
         self.process: subprocess.Popen | None = None
+        self._schedule_dir: tempfile.TemporaryDirectory | None = None
 
     def start(self, timeout: float = 30) -> "WorkerProcess":
         from trygg.celery import app
@@ -27,7 +38,12 @@ class WorkerProcess:
         environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
         # The worker must read the database the test wrote to.
         environ["TRYGG_TEST_WORKER_DATABASE"] = connection.settings_dict["NAME"]
+        environ.update(self.extra_environ)
         hostname = f"{self.name}-{os.getpid()}@%h"
+        beat = []
+        if self.beat:
+            self._schedule_dir = tempfile.TemporaryDirectory()
+            beat = ["--beat", "--schedule", f"{self._schedule_dir.name}/celerybeat-schedule"]
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -47,16 +63,24 @@ class WorkerProcess:
                 "--without-heartbeat",
                 "--without-mingle",
                 "--without-gossip",
+                *beat,
             ],
             cwd=BASE_DIR,
             env=environ,
             start_new_session=True,
         )
+        # Pinged through the broker the worker uses, which may not be this process's own:
+        # then through an app of its own (a ping given another connection still publishes
+        # on the app's own broker).
+        control = app.control
+        if "REDIS_URL" in self.extra_environ:
+            broker = celery_broker_url(self.extra_environ["REDIS_URL"])
+            control = Celery("trygg-test-ping", broker=broker).control
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the worker exited with {self.process.returncode}")
-            replies = app.control.ping(timeout=0.5)
+            replies = control.ping(timeout=0.5)
             if any(self.name in next(iter(reply)) for reply in replies):
                 return self
         self.kill()
