@@ -57,3 +57,12 @@ def test_it_makes_a_year_of_reports_shaped_like_real_ones(geography, settings):
     # Every district has reports, and some are police-only.
     assert Report.objects.values("district").distinct().count() == 4
     assert Report.objects.filter(confidentiality="organisation").exists()
+
+
+def test_it_leaves_the_overview_up_to_date(geography, settings):
+    from overview.models import ReportChange, ReportMonthCount
+
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    assert not ReportChange.objects.exists()
+    assert ReportMonthCount.objects.exists()
