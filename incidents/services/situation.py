@@ -22,6 +22,7 @@ from accounts.models import Organisation
 from accounts.scoping import access_for
 from accounts.services import audit_record
 from areas.models import District
+from core.concurrency import EditConflict
 from core.exceptions import DomainError
 from core.identity_numbers import mask_identity_numbers
 from incidents.choices import PeriodKind, PictureStatus
@@ -39,12 +40,8 @@ TEXT_FIELDS = ("summary", "developments", "focus_places", "assessment")
 REQUIRED_SIGNATORY_KINDS = frozenset({OrganisationKind.SOCIAL_SERVICES, OrganisationKind.POLICE})
 
 
-class SituationPictureConflict(DomainError):
+class SituationPictureConflict(EditConflict):
     """Someone else saved the picture after the editor opened it; ``current`` is their save."""
-
-    def __init__(self, message: str, *, current: SituationPicture) -> None:
-        super().__init__(message, code="edit_conflict")
-        self.current = current
 
 
 def situation_picture_may_edit(*, user, district_id: int) -> bool:

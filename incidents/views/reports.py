@@ -19,7 +19,9 @@ from accounts.choices import Confidentiality, Role
 from accounts.scoping import access_for
 from accounts.services import audit_record
 from areas.models import District
+from core.csv_export import Echo, safe_cell
 from core.exceptions import DomainError
+from core.forms import add_service_errors
 from core.pagination import InvalidCursor, capped_count, keyset_page
 from incidents.choices import ReportStatus
 from incidents.forms import CONFIDENTIALITY_HELP, ReportForm, place_names
@@ -39,8 +41,6 @@ ORDERINGS = {
     "-severity": gettext_lazy("Most serious first"),
     "-created_at": gettext_lazy("Latest filed first"),
 }
-# Characters a spreadsheet would read as the start of a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _require_list_access(user) -> None:
@@ -96,7 +96,7 @@ class ReportCreateView(View):
                     request=request,
                 )
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             except DomainError as error:
                 form.add_error(None, error.message)
             else:
@@ -115,17 +115,6 @@ class ReportCreateView(View):
                     )
                 return redirect("incidents:report_detail", pk=written.report.pk)
         return render(request, self.template_name, self._context(form), status=422)
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    fields = set(form.fields)
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in fields else None
-            for item in errors:
-                form.add_error(target, item)
-    else:
-        form.add_error(None, error)
 
 
 def _list_context(request):
@@ -171,18 +160,6 @@ def report_list(request):
     return render(request, template, context)
 
 
-class Echo:
-    """A file-like object that hands back what is written: csv.writer into a stream."""
-
-    def write(self, value):
-        return value
-
-
-def _safe_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
-
-
 def report_export(request):
     """The filtered list as CSV, streamed in one query; every export is audited."""
     filterset, ordering = _list_context(request)
@@ -217,7 +194,7 @@ def report_export(request):
         yield "\ufeff" + writer.writerow(header)  # the BOM makes Excel read UTF-8
         for report in queryset.iterator(chunk_size=2000):
             yield writer.writerow(
-                _safe_cell(value)
+                safe_cell(value)
                 for value in (
                     report.pk,
                     timezone.localtime(report.occurred_at).strftime("%Y-%m-%d %H:%M"),

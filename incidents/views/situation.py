@@ -10,12 +10,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView
 
 from areas.models import District
 from core.exceptions import DomainError
+from core.messages import tell_masked_identity_numbers
 from incidents.choices import PictureStatus
 from incidents.forms_situation import (
     SituationPictureCreateForm,
@@ -200,18 +200,7 @@ def picture_update(request, pk: int):
 
 def _tell_about_the_save(request, result) -> None:
     messages.success(request, _("The situation picture was saved."))
-    if result.masked_identity_numbers:
-        messages.warning(
-            request,
-            ngettext(
-                "A personal identity number was removed from the text: Trygg holds no "
-                "information about individuals.",
-                "%(count)d personal identity numbers were removed from the text: Trygg holds "
-                "no information about individuals.",
-                result.masked_identity_numbers,
-            )
-            % {"count": result.masked_identity_numbers},
-        )
+    tell_masked_identity_numbers(request, result.masked_identity_numbers)
     if result.withdrawn_signatures:
         messages.warning(
             request,
