@@ -26,6 +26,7 @@ urlpatterns = [
         name="api-docs",
     ),
     path("oversikt/", include("overview.urls")),
+    path("", include("plans.urls")),
     path("", include("incidents.urls")),
     path("", include("core.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Forms of the plans pages. They check shape only; the rules live in ``plans.services``."""

@@ -1,0 +1,19 @@
+"""Problems, cause analyses, prioritisation, action plans, measures and follow-ups."""
+
+from plans.models.plans import ActionPlan, FollowUp, Measure, PlanRevision, PlanSignature
+from plans.models.priority import PriorityDecision, PriorityWeights, ResidentConcern
+from plans.models.problems import Cause, Problem, ProblemReport
+
+__all__ = [
+    "ActionPlan",
+    "Cause",
+    "FollowUp",
+    "Measure",
+    "PlanRevision",
+    "PlanSignature",
+    "PriorityDecision",
+    "PriorityWeights",
+    "Problem",
+    "ProblemReport",
+    "ResidentConcern",
+]

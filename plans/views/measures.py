@@ -1,0 +1,161 @@
+"""Measure pages: add to a plan, read with its follow-ups, edit, delete (drafts), follow up.
+
+A measure is read through ``Measure.objects.visible_to``: the plan's readers, and partners
+for public measures (without the internal follow-ups).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.exceptions import DomainError
+from core.forms import add_service_errors
+from core.messages import tell_masked_identity_numbers
+from plans.access import may_edit, reads_district
+from plans.choices import PlanStatus
+from plans.forms.plans import FollowUpForm, MeasureForm, MeasureUpdateForm
+from plans.selectors.editing import measure_labels, measure_seen
+from plans.selectors.plans import measure_follow_ups, measure_get, plan_get
+from plans.services.measures import (
+    MeasureConflict,
+    follow_up_create,
+    measure_create,
+    measure_delete,
+    measure_update,
+)
+from plans.views.common import conflict_context, tell_change
+
+
+def _check_editable(request, plan) -> None:
+    if not may_edit(request.user, plan.district_id):
+        raise PermissionDenied(_("Only the district's analysts and managers edit its plan."))
+
+
+def measure_create_view(request, pk: int):
+    plan = plan_get(user=request.user, pk=pk)
+    _check_editable(request, plan)
+    if plan.status == PlanStatus.CLOSED:
+        messages.warning(request, _("The plan is closed and can no longer change."))
+        return redirect("plans:plan_detail", pk=plan.pk)
+    form = MeasureForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            written, change = measure_create(
+                actor=request.user,
+                plan=plan,
+                data=form.measure_data(),
+                reason=form.cleaned_data.get("reason", ""),
+                request=request,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The measure was added."))
+            tell_masked_identity_numbers(request, written.masked_identity_numbers)
+            tell_change(request, change)
+            return redirect("plans:plan_detail", pk=plan.pk)
+    return render(request, "plans/measure_form.html", {"plan": plan, "form": form})
+
+
+def measure_detail(request, pk: int):
+    measure = measure_get(user=request.user, pk=pk)
+    plan = measure.plan
+    editable = may_edit(request.user, plan.district_id)
+    may_follow_up = editable and plan.is_in_force
+    follow_ups = list(measure_follow_ups(measure=measure, user=request.user))
+    for follow_up in follow_ups:
+        follow_up.target_met = measure.target_met(follow_up.indicator_value)
+    return render(
+        request,
+        "plans/measure_detail.html",
+        {
+            "measure": measure,
+            "plan": plan,
+            # A partner reads a public measure, not the plan or its problems.
+            "reads_plan": reads_district(request.user, plan.district_id),
+            "follow_ups": follow_ups,
+            "may_edit": editable and plan.status != PlanStatus.CLOSED,
+            "may_delete": editable and plan.status == PlanStatus.DRAFT,
+            "follow_up_form": FollowUpForm(measure=measure) if may_follow_up else None,
+        },
+    )
+
+
+def measure_update_view(request, pk: int):
+    measure = measure_get(user=request.user, pk=pk)
+    plan = measure.plan
+    _check_editable(request, plan)
+    if plan.status == PlanStatus.CLOSED:
+        messages.warning(request, _("The plan is closed and can no longer change."))
+        return redirect("plans:measure_detail", pk=measure.pk)
+    context: dict = {"plan": plan, "measure": measure}
+    if request.method == "POST":
+        form = MeasureUpdateForm(request.POST, plan=plan, measure=measure)
+        if form.is_valid():
+            try:
+                written, change = measure_update(
+                    actor=request.user,
+                    measure=measure,
+                    version=form.cleaned_data["version"],
+                    data=form.measure_data(),
+                    reason=form.cleaned_data.get("reason", ""),
+                    request=request,
+                )
+            except MeasureConflict as error:
+                context |= conflict_context(form, error, seen=measure_seen, labels=measure_labels())
+            except ValidationError as error:
+                add_service_errors(form, error)
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("The measure was saved."))
+                tell_masked_identity_numbers(request, written.masked_identity_numbers)
+                tell_change(request, change)
+                return redirect("plans:measure_detail", pk=measure.pk)
+    else:
+        form = MeasureUpdateForm.for_measure(measure)
+    return render(request, "plans/measure_form.html", context | {"form": form})
+
+
+@require_POST
+def measure_delete_view(request, pk: int):
+    measure = measure_get(user=request.user, pk=pk)
+    plan = measure.plan
+    try:
+        change = measure_delete(actor=request.user, measure=measure, request=request)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("plans:measure_detail", pk=measure.pk)
+    messages.success(request, _("The measure was deleted."))
+    tell_change(request, change)
+    return redirect("plans:plan_detail", pk=plan.pk)
+
+
+@require_POST
+def follow_up_create_view(request, pk: int):
+    measure = measure_get(user=request.user, pk=pk)
+    form = FollowUpForm(request.POST, measure=measure)
+    if form.is_valid():
+        try:
+            written = follow_up_create(
+                actor=request.user, measure=measure, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("plans:measure_detail", pk=measure.pk)
+        else:
+            messages.success(request, _("The follow-up was recorded."))
+            tell_masked_identity_numbers(request, written.masked_identity_numbers)
+            return redirect("plans:measure_detail", pk=measure.pk)
+    messages.error(
+        request,
+        _("The follow-up could not be saved: %(errors)s")
+        % {"errors": " ".join(str(e) for errors in form.errors.values() for e in errors)},
+    )
+    return redirect("plans:measure_detail", pk=measure.pk)
