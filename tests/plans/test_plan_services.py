@@ -422,3 +422,22 @@ def test_it_refuses_owners_that_are_not_the_districts(
         )
     assert set(refused.value.message_dict) == {"social_services", "police"}
     assert not ActionPlan.objects.exists()
+
+
+def test_it_gives_the_overview_its_top_problems_and_plan_progress(
+    agreed_plan, measure, problem, police_centrum, coordinator, partner, django_assert_num_queries
+):
+    from plans.selectors.overview import plan_progress_by_district, prioritised_problems
+
+    follow_up_create(
+        actor=police_centrum, measure=measure, date=date.today(), status=MeasureStatus.DONE
+    )
+    plan_progress_by_district(user=coordinator)  # reads the coordinator's memberships once
+    with django_assert_num_queries(2):
+        rows = plan_progress_by_district(user=coordinator)
+    assert [(row.plan, row.counts["done"], row.done_percent) for row in rows] == [
+        (agreed_plan, 1, 100)
+    ]
+    assert [p for p, _score in prioritised_problems(user=coordinator)] == [problem]
+    assert plan_progress_by_district(user=partner) == []
+    assert prioritised_problems(user=partner) == []
