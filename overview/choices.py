@@ -6,6 +6,7 @@ class RollupKind(models.TextChoices):
     CHANGES = "changes", _("Changes since the last run")
     SWEEP = "sweep", _("Periodic check and repair")
     FULL = "full", _("Full rebuild")
+    PLANS = "plans", _("Plan progress")
 
 
 class RollupStatus(models.TextChoices):

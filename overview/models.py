@@ -182,6 +182,31 @@ class ReportChange(models.Model):
         return f"{self.day} {self.reports:+d}"
 
 
+class PlanProgressCount(models.Model):
+    """Measures of a plan in force by effective status (försenad from the date), with how
+    many have a numeric target and how many of those the latest follow-up meets. Rebuilt
+    whole by ``overview.services.plans_rollup`` (a few hundred rows at most)."""
+
+    plan = _reference("plans.ActionPlan", _("action plan"))
+    district = _reference("areas.District", _("district"))
+    status = models.CharField(_("status"), max_length=12)
+    measures = models.PositiveIntegerField(_("measures"))
+    with_target = models.PositiveIntegerField(_("with a numeric target"))
+    targets_met = models.PositiveIntegerField(_("targets met"))
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        ordering = ["district", "plan", "status"]
+        verbose_name = _("plan progress")
+        verbose_name_plural = _("plan progress")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "status"], name="plan_progress_count_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.status}: {self.measures}"
+
+
 class RollupRun(models.Model):
     """One run of a rollup job: what it did, how long it took, and how it ended.
 

@@ -1,4 +1,5 @@
-"""The overview listens to the reports (incidents → overview, never the reverse).
+"""The overview listens to the reports and the plans (incidents, plans → overview, never the
+reverse).
 
 Model signals cover every write through a model instance (the report services, the admin);
 ``incidents.signals.reports_written`` covers the bulk writes of imports, which send none.
@@ -11,7 +12,8 @@ from django.dispatch import receiver
 
 from incidents.models import Report
 from incidents.signals import reports_written
-from overview.services.enqueue import rollup_after_commit
+from overview.services.enqueue import plans_rollup_after_commit, rollup_after_commit
+from plans.models import ActionPlan, FollowUp, Measure
 
 
 @receiver(post_save, sender=Report, dispatch_uid="overview_report_saved")
@@ -19,3 +21,13 @@ from overview.services.enqueue import rollup_after_commit
 @receiver(reports_written, dispatch_uid="overview_reports_written")
 def report_written(**kwargs) -> None:
     rollup_after_commit()
+
+
+@receiver(post_save, sender=ActionPlan, dispatch_uid="overview_plan_saved")
+@receiver(post_delete, sender=ActionPlan, dispatch_uid="overview_plan_deleted")
+@receiver(post_save, sender=Measure, dispatch_uid="overview_measure_saved")
+@receiver(post_delete, sender=Measure, dispatch_uid="overview_measure_deleted")
+@receiver(post_save, sender=FollowUp, dispatch_uid="overview_follow_up_saved")
+@receiver(post_delete, sender=FollowUp, dispatch_uid="overview_follow_up_deleted")
+def plan_written(**kwargs) -> None:
+    plans_rollup_after_commit()

@@ -53,19 +53,45 @@ def rollup_changes_task() -> None:
     max_retries=3,
 )
 def rollup_sweep_task() -> None:
-    """Fold what lost messages left queued, check the rollups against the reports and repair.
+    """Fold what lost messages left queued, check the rollups against the reports and repair;
+    rebuild the plan progress (a measure turns försenad with the date alone).
 
     Safe to run twice: it only folds queued changes (as ``rollup_changes_task``) and rebuilds
     days that differ from the reports, which leaves correct days as they are. When another job
     holds the lock it leaves the work to that job and to the next sweep. The beat entry expires
     before its next run, so a backlog of sweeps never piles up.
     """
+    from overview.services.plans_rollup import rollup_plans
     from overview.services.rollup import rollup_sweep
 
-    try:
-        rollup_sweep()
-    except RollupBusy:
-        logger.info("Another rollup job is running; this sweep leaves the work to it.")
+    for sweep in (rollup_sweep, rollup_plans):
+        try:
+            sweep()
+        except RollupBusy:
+            logger.info("Another rollup job is running; this sweep leaves %s to it.", sweep)
+
+
+@shared_task(
+    name="overview.rollup_plans",
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(RollupBusy, OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    max_retries=10,
+)
+def rollup_plans_task() -> None:
+    """Rebuild the plan progress of every plan in force.
+
+    Safe to run twice: it replaces all rows in one transaction under a lock of its own, from
+    the plans tables as they are; a second run writes the same rows again. Busy: another
+    rebuild may have read the plans before this write committed, so this one still runs.
+    """
+    from overview.services.plans_rollup import rollup_plans
+
+    rollup_plans()
 
 
 @worker_ready.connect(dispatch_uid="overview_catch_up_on_start")

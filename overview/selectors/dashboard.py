@@ -26,6 +26,12 @@ from overview.selectors.counts import Figure, figure_aggregates, figure_from, fi
 from overview.selectors.freshness import Freshness, overview_freshness
 from overview.selectors.geography import MapArea, map_areas
 from overview.selectors.periods import period_value
+from overview.selectors.plans import (
+    PlanProgressRow,
+    TopProblem,
+    dashboard_plan_progress,
+    dashboard_problems,
+)
 
 PERIOD_KEYS = ("current", "previous", "last_year")
 SERIES_MONTHS = 24
@@ -118,6 +124,8 @@ class Dashboard:
     map_areas: list[MapArea]
     freshness: Freshness
     may_drill_down: bool
+    problems: list[TopProblem] | None  # None: the viewer reads no problems
+    plan_progress: list[PlanProgressRow] | None
 
     @property
     def current(self) -> Period:
@@ -336,6 +344,8 @@ def dashboard_compute(*, user, period: Period, district: District | None = None)
         ),
         freshness=overview_freshness(),
         may_drill_down=links.may(district),
+        problems=dashboard_problems(user=user, district=district),
+        plan_progress=dashboard_plan_progress(user=user, district=district),
     )
 
 

@@ -34,14 +34,14 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
+from django.db.models import UniqueConstraint
 from django.utils import timezone
 
 from incidents.selectors.situation import COUNTED_STATUSES
 from overview.choices import RollupKind, RollupStatus
 from overview.exceptions import RollupBusy
-from overview.models import RollupRun
+from overview.models import AreaMonthCount, ReportDayCount, ReportMonthCount, RollupRun
 from overview.services.rollup_sql import (
-    ALL_DAYS_FROM_REPORTS,
     AREA_MONTHS_DIFFERING,
     AREAS_FROM_DAYS,
     DAYS_DIFFERING,
@@ -51,6 +51,7 @@ from overview.services.rollup_sql import (
     FOLD_SQL,
     MONTHS_DIFFERING,
     MONTHS_FROM_DAYS,
+    REBUILD,
 )
 
 logger = logging.getLogger(__name__)
@@ -118,17 +119,17 @@ def _month_spans(months: list[date]) -> dict:
 
 
 @contextmanager
-def rollup_lock(*, wait: bool) -> Iterator[None]:
-    """Hold the rollup lock (a session-level advisory lock) for the block.
+def rollup_lock(*, wait: bool, key: tuple[int, int] = ROLLUP_LOCK) -> Iterator[None]:
+    """Hold the rollup lock (a session-level advisory lock, ``key``) for the block.
 
     ``wait`` blocks until it is free (the command line, a full rebuild); otherwise
     ``RollupBusy`` is raised at once, so that a worker is never tied up waiting.
     """
     with connection.cursor() as cursor:
         if wait:
-            cursor.execute("SELECT pg_advisory_lock(%s, %s)", ROLLUP_LOCK)
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", key)
         else:
-            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", ROLLUP_LOCK)
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
             if not cursor.fetchone()[0]:
                 raise RollupBusy
     try:
@@ -136,7 +137,7 @@ def rollup_lock(*, wait: bool) -> Iterator[None]:
     finally:
         try:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", ROLLUP_LOCK)
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
         except DatabaseError:
             # The connection is gone, and the server released the lock with it.
             logger.warning("Could not release the rollup lock; its connection is gone.")
@@ -157,7 +158,7 @@ def _one_snapshot() -> Iterator[None]:
         yield
 
 
-def _record(kind: str, work: Callable[[RollupRun], bool]) -> RollupRun | None:
+def run_recorded(kind: str, work: Callable[[RollupRun], bool]) -> RollupRun | None:
     """Run ``work`` in one snapshot under a ``RollupRun`` row; the caller holds the lock.
 
     The row is written before the transaction, so a run that dies stays visibly "running"
@@ -280,6 +281,14 @@ def _older_month_to_check(cursor, before: date) -> date | None:
     return months[int(time.time() // 60) % len(months)]
 
 
+def runs_interrupted(*kinds: str) -> None:
+    """Mark the runs of ``kinds`` still "running" as interrupted; the caller holds their lock,
+    so none of them runs: they died with their worker."""
+    RollupRun.objects.filter(status=RollupStatus.RUNNING, kind__in=kinds).update(
+        status=RollupStatus.INTERRUPTED, finished_at=timezone.now()
+    )
+
+
 # --- The jobs -------------------------------------------------------------------------------
 
 
@@ -299,7 +308,7 @@ def rollup_changes(*, wait: bool = False) -> RollupRun | None:
                 _fold(run, cursor)
             return run.changes > 0
 
-        return _record(RollupKind.CHANGES, work)
+        return run_recorded(RollupKind.CHANGES, work)
 
 
 def rollup_sweep(*, wait: bool = False, recent_days: int = RECENT_DAYS) -> RollupRun | None:
@@ -308,9 +317,7 @@ def rollup_sweep(*, wait: bool = False, recent_days: int = RECENT_DAYS) -> Rollu
     interrupted, and drop old runs."""
     with rollup_lock(wait=wait):
         # Under the lock no other job runs: a run still "running" died with its worker.
-        RollupRun.objects.filter(status=RollupStatus.RUNNING).update(
-            status=RollupStatus.INTERRUPTED, finished_at=timezone.now()
-        )
+        runs_interrupted(RollupKind.CHANGES, RollupKind.SWEEP, RollupKind.FULL)
 
         def work(run: RollupRun) -> bool:
             today = timezone.localdate()
@@ -336,7 +343,7 @@ def rollup_sweep(*, wait: bool = False, recent_days: int = RECENT_DAYS) -> Rollu
                 _repair_months(run, cursor, _months_differing(cursor, sorted(months)))
             return True
 
-        run = _record(RollupKind.SWEEP, work)
+        run = run_recorded(RollupKind.SWEEP, work)
         _prune_runs()
         return run
 
@@ -345,7 +352,9 @@ def rollup_full() -> RollupRun:
     """Rebuild every count table from the reports (``manage.py rollup --full``).
 
     Waits for the lock. The tables are emptied with TRUNCATE inside the transaction:
-    dashboards wait for the rebuild (seconds) rather than see half of it.
+    dashboards wait for the rebuild (seconds) rather than see half of it. Their unique keys
+    are dropped for the load and built again after it: one sort instead of an index insert
+    per row makes the rebuild about twice as fast.
     """
     with rollup_lock(wait=True):
 
@@ -353,6 +362,9 @@ def rollup_full() -> RollupRun:
             params = _params()
             with connection.cursor() as cursor:
                 cursor.execute("SELECT set_config('work_mem', %s, true)", [REBUILD_WORK_MEM])
+                cursor.execute(
+                    "SELECT set_config('maintenance_work_mem', %s, true)", [REBUILD_WORK_MEM]
+                )
                 # The changes this snapshot sees are in the reports it reads; later ones stay.
                 cursor.execute("DELETE FROM overview_reportchange")
                 run.changes = cursor.rowcount
@@ -360,21 +372,31 @@ def rollup_full() -> RollupRun:
                     "TRUNCATE overview_reportdaycount, overview_reportmonthcount, "
                     "overview_areamonthcount"
                 )
-                cursor.execute(ALL_DAYS_FROM_REPORTS, params)
-                run.rows_written = cursor.rowcount
-                cursor.execute("SELECT coalesce(sum(reports), 0) FROM overview_reportdaycount")
-                run.reports_read = cursor.fetchone()[0]
-                cursor.execute("SELECT min(day), max(day) FROM overview_reportdaycount")
-                first, last = cursor.fetchone()
-                if first is not None:
-                    everything = {"first": [first], "after": [last + timedelta(days=1)]}
-                    cursor.execute(MONTHS_FROM_DAYS, {**params, **everything})
-                    run.rows_written += cursor.rowcount
-                    cursor.execute(AREAS_FROM_DAYS, {**params, **everything})
-                    run.rows_written += cursor.rowcount
+                with _unique_keys_built_after():
+                    cursor.execute(REBUILD, params)
+                    run.rows_written, run.reports_read = cursor.fetchone()
             return True
 
-        return _record(RollupKind.FULL, work)
+        return run_recorded(RollupKind.FULL, work)
+
+
+@contextmanager
+def _unique_keys_built_after() -> Iterator[None]:
+    """Drop the count tables' unique keys for the block and add them again after it, through
+    Django's schema editor so that they stay exactly as the models declare them. Inside the
+    rebuild's transaction: no one ever sees a table without its key."""
+    tables = [ReportDayCount, ReportMonthCount, AreaMonthCount]
+    keys = [
+        (model, next(c for c in model._meta.constraints if isinstance(c, UniqueConstraint)))
+        for model in tables
+    ]
+    with connection.schema_editor(atomic=False) as editor:
+        for model, key in keys:
+            editor.remove_constraint(model, key)
+    yield
+    with connection.schema_editor(atomic=False) as editor:
+        for model, key in keys:
+            editor.add_constraint(model, key)
 
 
 def _prune_runs() -> None:

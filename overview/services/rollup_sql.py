@@ -170,9 +170,35 @@ AREA_MONTHS_DIFFERING = _MONTHS_DIFFERING.format(
 )
 
 
-ALL_DAYS_FROM_REPORTS = f"""
-INSERT INTO overview_reportdaycount ({DAY_COLUMNS}, reports, severity_sum, computed_at)
-SELECT {bucket()}, count(*), sum(r.severity), %(now)s
-FROM incidents_report r
-{GROUP_8}
+# The whole rebuild in one statement: the reports are read and grouped once; the month and
+# primärområde rows are grouped from those day rows in memory, not read back from the table.
+REBUILD = f"""
+WITH days ({DAY_COLUMNS}, reports, severity_sum) AS MATERIALIZED (
+    SELECT {bucket()}, count(*)::int, sum(r.severity)::int
+    FROM incidents_report r
+    {GROUP_8}
+), day_rows AS (
+    INSERT INTO overview_reportdaycount ({DAY_COLUMNS}, reports, severity_sum, computed_at)
+    SELECT {DAY_COLUMNS}, reports, severity_sum, %(now)s FROM days
+), counted AS MATERIALIZED (
+    SELECT date_trunc('month', day)::date AS month, district_id, primary_area_id, category_id,
+           source_kind, organisation_id, confidentiality,
+           sum(reports) AS reports, sum(severity_sum) AS severity_sum
+    FROM days WHERE status = ANY(%(counted)s)
+    GROUP BY 1, 2, 3, 4, 5, 6, 7
+), month_rows AS (
+    INSERT INTO overview_reportmonthcount ({MONTH_COLUMNS}, reports, severity_sum, computed_at)
+    SELECT {MONTH_COLUMNS}, sum(reports), sum(severity_sum), %(now)s FROM counted
+    GROUP BY 1, 2, 3, 4, 5, 6
+    RETURNING 1
+), area_rows AS (
+    INSERT INTO overview_areamonthcount ({AREA_COLUMNS}, reports, severity_sum, computed_at)
+    SELECT {AREA_COLUMNS}, sum(reports), sum(severity_sum), %(now)s FROM counted
+    WHERE primary_area_id IS NOT NULL
+    GROUP BY 1, 2, 3, 4, 5
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM days) + (SELECT count(*) FROM month_rows)
+           + (SELECT count(*) FROM area_rows),
+       (SELECT coalesce(sum(reports), 0) FROM days)
 """

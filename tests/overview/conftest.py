@@ -15,6 +15,7 @@ from incidents.models import Report
 from incidents.selectors.situation import COUNTED_STATUSES
 from overview.models import AreaMonthCount, ReportDayCount, ReportMonthCount
 from tests.incidents.conftest import category, make_report  # noqa: F401 - shared fixtures
+from tests.plans.conftest import agreed_plan, measure, plan, problem  # noqa: F401 - the same
 
 DAY = (
     "day",
