@@ -5,126 +5,414 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('areas', '0001_initial'),
-        ('incidents', '0003_importrun_good_rows_only'),
+        ("accounts", "0001_initial"),
+        ("areas", "0001_initial"),
+        ("incidents", "0003_importrun_good_rows_only"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RollupRun',
+            name="RollupRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('changes', 'Changes since the last run'), ('sweep', 'Periodic check and repair'), ('full', 'Full rebuild')], max_length=10, verbose_name='kind')),
-                ('status', models.CharField(choices=[('running', 'Running'), ('done', 'Done'), ('failed', 'Failed'), ('interrupted', 'Interrupted')], default='running', max_length=12, verbose_name='status')),
-                ('started_at', models.DateTimeField(db_index=True, verbose_name='started')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
-                ('duration', models.DurationField(blank=True, null=True, verbose_name='duration')),
-                ('changes', models.PositiveIntegerField(default=0, verbose_name='changes folded')),
-                ('last_change_id', models.BigIntegerField(blank=True, null=True, verbose_name='last change folded')),
-                ('reports_read', models.PositiveIntegerField(blank=True, null=True, verbose_name='reports read')),
-                ('rows_written', models.PositiveIntegerField(default=0, verbose_name='rows written')),
-                ('rows_deleted', models.PositiveIntegerField(default=0, verbose_name='rows deleted')),
-                ('days_repaired', models.PositiveIntegerField(default=0, verbose_name='days repaired')),
-                ('message', models.TextField(blank=True, verbose_name='message')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("changes", "Changes since the last run"),
+                            ("sweep", "Periodic check and repair"),
+                            ("full", "Full rebuild"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                            ("interrupted", "Interrupted"),
+                        ],
+                        default="running",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("started_at", models.DateTimeField(db_index=True, verbose_name="started")),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished"),
+                ),
+                ("duration", models.DurationField(blank=True, null=True, verbose_name="duration")),
+                ("changes", models.PositiveIntegerField(default=0, verbose_name="changes folded")),
+                (
+                    "last_change_id",
+                    models.BigIntegerField(
+                        blank=True, null=True, verbose_name="last change folded"
+                    ),
+                ),
+                (
+                    "reports_read",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="reports read"),
+                ),
+                (
+                    "rows_written",
+                    models.PositiveIntegerField(default=0, verbose_name="rows written"),
+                ),
+                (
+                    "rows_deleted",
+                    models.PositiveIntegerField(default=0, verbose_name="rows deleted"),
+                ),
+                (
+                    "days_repaired",
+                    models.PositiveIntegerField(default=0, verbose_name="days repaired"),
+                ),
+                ("message", models.TextField(blank=True, verbose_name="message")),
             ],
             options={
-                'verbose_name': 'rollup run',
-                'verbose_name_plural': 'rollup runs',
-                'ordering': ['-started_at', '-id'],
+                "verbose_name": "rollup run",
+                "verbose_name_plural": "rollup runs",
+                "ordering": ["-started_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ReportChange',
+            name="ReportChange",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('day', models.DateField(verbose_name='day')),
-                ('source_kind', models.CharField(max_length=20, verbose_name='source')),
-                ('confidentiality', models.CharField(max_length=20, verbose_name='confidentiality')),
-                ('status', models.CharField(max_length=12, verbose_name='status')),
-                ('reports', models.IntegerField(verbose_name='change in reports')),
-                ('severity_sum', models.IntegerField(verbose_name='change in the sum of severities')),
-                ('created_at', models.DateTimeField(verbose_name='queued at')),
-                ('category', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='incidents.category', verbose_name='category')),
-                ('district', models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='areas.district', verbose_name='district')),
-                ('organisation', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.organisation', verbose_name='organisation')),
-                ('primary_area', models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='areas.primaryarea', verbose_name='primary area')),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                ("day", models.DateField(verbose_name="day")),
+                ("source_kind", models.CharField(max_length=20, verbose_name="source")),
+                (
+                    "confidentiality",
+                    models.CharField(max_length=20, verbose_name="confidentiality"),
+                ),
+                ("status", models.CharField(max_length=12, verbose_name="status")),
+                ("reports", models.IntegerField(verbose_name="change in reports")),
+                (
+                    "severity_sum",
+                    models.IntegerField(verbose_name="change in the sum of severities"),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="queued at")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="incidents.category",
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="areas.district",
+                        verbose_name="district",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "primary_area",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="areas.primaryarea",
+                        verbose_name="primary area",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'queued change',
-                'verbose_name_plural': 'queued changes',
-                'ordering': ['id'],
+                "verbose_name": "queued change",
+                "verbose_name_plural": "queued changes",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='AreaMonthCount',
+            name="AreaMonthCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reports', models.IntegerField(verbose_name='reports')),
-                ('severity_sum', models.IntegerField(verbose_name='sum of severities')),
-                ('computed_at', models.DateTimeField(verbose_name='computed at')),
-                ('month', models.DateField(verbose_name='month')),
-                ('confidentiality', models.CharField(max_length=20, verbose_name='confidentiality')),
-                ('district', models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='areas.district', verbose_name='district')),
-                ('organisation', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.organisation', verbose_name='organisation')),
-                ('primary_area', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='areas.primaryarea', verbose_name='primary area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reports", models.IntegerField(verbose_name="reports")),
+                ("severity_sum", models.IntegerField(verbose_name="sum of severities")),
+                ("computed_at", models.DateTimeField(verbose_name="computed at")),
+                ("month", models.DateField(verbose_name="month")),
+                (
+                    "confidentiality",
+                    models.CharField(max_length=20, verbose_name="confidentiality"),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="areas.district",
+                        verbose_name="district",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "primary_area",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="areas.primaryarea",
+                        verbose_name="primary area",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reports per month and primary area',
-                'verbose_name_plural': 'reports per month and primary area',
-                'ordering': ['-month'],
-                'indexes': [models.Index(condition=models.Q(('reports__lte', 0)), fields=['month'], name='area_month_count_empty')],
-                'constraints': [models.UniqueConstraint(fields=('month', 'district', 'primary_area', 'organisation', 'confidentiality'), name='area_month_count_key', nulls_distinct=False)],
+                "verbose_name": "reports per month and primary area",
+                "verbose_name_plural": "reports per month and primary area",
+                "ordering": ["-month"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("reports__lte", 0)),
+                        fields=["month"],
+                        name="area_month_count_empty",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=(
+                            "month",
+                            "district",
+                            "primary_area",
+                            "organisation",
+                            "confidentiality",
+                        ),
+                        name="area_month_count_key",
+                        nulls_distinct=False,
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ReportDayCount',
+            name="ReportDayCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reports', models.IntegerField(verbose_name='reports')),
-                ('severity_sum', models.IntegerField(verbose_name='sum of severities')),
-                ('computed_at', models.DateTimeField(verbose_name='computed at')),
-                ('day', models.DateField(verbose_name='day')),
-                ('source_kind', models.CharField(max_length=20, verbose_name='source')),
-                ('confidentiality', models.CharField(max_length=20, verbose_name='confidentiality')),
-                ('status', models.CharField(max_length=12, verbose_name='status')),
-                ('category', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='incidents.category', verbose_name='category')),
-                ('district', models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='areas.district', verbose_name='district')),
-                ('organisation', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.organisation', verbose_name='organisation')),
-                ('primary_area', models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='areas.primaryarea', verbose_name='primary area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reports", models.IntegerField(verbose_name="reports")),
+                ("severity_sum", models.IntegerField(verbose_name="sum of severities")),
+                ("computed_at", models.DateTimeField(verbose_name="computed at")),
+                ("day", models.DateField(verbose_name="day")),
+                ("source_kind", models.CharField(max_length=20, verbose_name="source")),
+                (
+                    "confidentiality",
+                    models.CharField(max_length=20, verbose_name="confidentiality"),
+                ),
+                ("status", models.CharField(max_length=12, verbose_name="status")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="incidents.category",
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="areas.district",
+                        verbose_name="district",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "primary_area",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="areas.primaryarea",
+                        verbose_name="primary area",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reports per day',
-                'verbose_name_plural': 'reports per day',
-                'ordering': ['-day'],
-                'indexes': [models.Index(condition=models.Q(('reports__lte', 0)), fields=['day'], name='report_day_count_empty')],
-                'constraints': [models.UniqueConstraint(fields=('day', 'district', 'primary_area', 'category', 'source_kind', 'organisation', 'confidentiality', 'status'), name='report_day_count_key', nulls_distinct=False)],
+                "verbose_name": "reports per day",
+                "verbose_name_plural": "reports per day",
+                "ordering": ["-day"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("reports__lte", 0)),
+                        fields=["day"],
+                        name="report_day_count_empty",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=(
+                            "day",
+                            "district",
+                            "primary_area",
+                            "category",
+                            "source_kind",
+                            "organisation",
+                            "confidentiality",
+                            "status",
+                        ),
+                        name="report_day_count_key",
+                        nulls_distinct=False,
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ReportMonthCount',
+            name="ReportMonthCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reports', models.IntegerField(verbose_name='reports')),
-                ('severity_sum', models.IntegerField(verbose_name='sum of severities')),
-                ('computed_at', models.DateTimeField(verbose_name='computed at')),
-                ('month', models.DateField(verbose_name='month')),
-                ('source_kind', models.CharField(max_length=20, verbose_name='source')),
-                ('confidentiality', models.CharField(max_length=20, verbose_name='confidentiality')),
-                ('category', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='incidents.category', verbose_name='category')),
-                ('district', models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='areas.district', verbose_name='district')),
-                ('organisation', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reports", models.IntegerField(verbose_name="reports")),
+                ("severity_sum", models.IntegerField(verbose_name="sum of severities")),
+                ("computed_at", models.DateTimeField(verbose_name="computed at")),
+                ("month", models.DateField(verbose_name="month")),
+                ("source_kind", models.CharField(max_length=20, verbose_name="source")),
+                (
+                    "confidentiality",
+                    models.CharField(max_length=20, verbose_name="confidentiality"),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="incidents.category",
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="areas.district",
+                        verbose_name="district",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reports per month',
-                'verbose_name_plural': 'reports per month',
-                'ordering': ['-month'],
-                'indexes': [models.Index(condition=models.Q(('reports__lte', 0)), fields=['month'], name='report_month_count_empty')],
-                'constraints': [models.UniqueConstraint(fields=('month', 'district', 'category', 'source_kind', 'organisation', 'confidentiality'), name='report_month_count_key', nulls_distinct=False)],
+                "verbose_name": "reports per month",
+                "verbose_name_plural": "reports per month",
+                "ordering": ["-month"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("reports__lte", 0)),
+                        fields=["month"],
+                        name="report_month_count_empty",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=(
+                            "month",
+                            "district",
+                            "category",
+                            "source_kind",
+                            "organisation",
+                            "confidentiality",
+                        ),
+                        name="report_month_count_key",
+                        nulls_distinct=False,
+                    )
+                ],
             },
         ),
     ]

@@ -5,36 +5,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('areas', '0001_initial'),
-        ('overview', '0002_report_change_capture'),
-        ('plans', '0001_initial'),
+        ("areas", "0001_initial"),
+        ("overview", "0002_report_change_capture"),
+        ("plans", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='rolluprun',
-            name='kind',
-            field=models.CharField(choices=[('changes', 'Changes since the last run'), ('sweep', 'Periodic check and repair'), ('full', 'Full rebuild'), ('plans', 'Plan progress')], max_length=10, verbose_name='kind'),
+            model_name="rolluprun",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("changes", "Changes since the last run"),
+                    ("sweep", "Periodic check and repair"),
+                    ("full", "Full rebuild"),
+                    ("plans", "Plan progress"),
+                ],
+                max_length=10,
+                verbose_name="kind",
+            ),
         ),
         migrations.CreateModel(
-            name='PlanProgressCount',
+            name="PlanProgressCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(max_length=12, verbose_name='status')),
-                ('measures', models.PositiveIntegerField(verbose_name='measures')),
-                ('with_target', models.PositiveIntegerField(verbose_name='with a numeric target')),
-                ('targets_met', models.PositiveIntegerField(verbose_name='targets met')),
-                ('computed_at', models.DateTimeField(verbose_name='computed at')),
-                ('district', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='areas.district', verbose_name='district')),
-                ('plan', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='plans.actionplan', verbose_name='action plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("status", models.CharField(max_length=12, verbose_name="status")),
+                ("measures", models.PositiveIntegerField(verbose_name="measures")),
+                ("with_target", models.PositiveIntegerField(verbose_name="with a numeric target")),
+                ("targets_met", models.PositiveIntegerField(verbose_name="targets met")),
+                ("computed_at", models.DateTimeField(verbose_name="computed at")),
+                (
+                    "district",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="areas.district",
+                        verbose_name="district",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="plans.actionplan",
+                        verbose_name="action plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'plan progress',
-                'verbose_name_plural': 'plan progress',
-                'ordering': ['district', 'plan', 'status'],
-                'constraints': [models.UniqueConstraint(fields=('plan', 'status'), name='plan_progress_count_key')],
+                "verbose_name": "plan progress",
+                "verbose_name_plural": "plan progress",
+                "ordering": ["district", "plan", "status"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("plan", "status"), name="plan_progress_count_key"
+                    )
+                ],
             },
         ),
     ]
