@@ -47,6 +47,10 @@ class EmbeddedPostgres:
         return f"postgresql://postgres@/{DATABASE_NAME}?host={self.data_dir}"
 
     def is_running(self) -> bool:
+        # No pid file, no server; and pg_ctl must not be asked then: under root it runs as the
+        # "pgserver" user, which pgserver creates only on its first start.
+        if not (self.data_dir / "postmaster.pid").exists():
+            return False
         return self._pg_ctl("status", check=False).returncode == 0
 
     def start(self) -> str:
@@ -197,7 +201,11 @@ def run_with_services(command: list[str]) -> int:
     """Run ``command`` with DATABASE_URL / REDIS_URL set, starting embedded servers for the
     missing ones and stopping afterwards only those that were not running before."""
     environ = dict(os.environ)
-    already_running = {name for name, server in services().items() if server.is_running()}
+    already_running = {
+        name
+        for name, server in services().items()
+        if not environ.get(name, "").strip() and server.is_running()
+    }
     filled = ensure_started(environ)
     try:
         return subprocess.call(command, env=environ)

@@ -79,3 +79,8 @@ def test_it_starts_only_the_missing_server(var_dir):
         assert not (var_dir / "pg").exists()
     finally:
         EmbeddedRedis(var_dir).stop()
+
+
+def test_it_reports_a_never_started_postgres_as_stopped(var_dir):
+    # A fresh machine: no data folder, and under root no "pgserver" user for pg_ctl yet.
+    assert EmbeddedPostgres(var_dir).is_running() is False
