@@ -14,20 +14,22 @@ from overview.exceptions import RollupBusy
 
 logger = logging.getLogger(__name__)
 
+# The options of a task safe to run twice: acknowledged after it ran, redelivered when its
+# worker is lost, retried with backoff and jitter when busy (another job holds the lock and may
+# have missed what committed after it began) or when the database restarts or fails over.
+SAFE_TWICE = {
+    "ignore_result": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (RollupBusy, OperationalError, InterfaceError),
+    "retry_backoff": 2,
+    "retry_backoff_max": 60,
+    "retry_jitter": True,
+    "max_retries": 10,
+}
 
-@shared_task(
-    name="overview.rollup_changes",
-    ignore_result=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    # Busy: another job holds the lock and may have missed changes that committed after it
-    # began, so this one must still run. Database errors: a restart or a failover.
-    autoretry_for=(RollupBusy, OperationalError, InterfaceError),
-    retry_backoff=2,
-    retry_backoff_max=60,
-    retry_jitter=True,
-    max_retries=10,
-)
+
+@shared_task(name="overview.rollup_changes", **SAFE_TWICE)
 def rollup_changes_task() -> None:
     """Fold the queued report changes into the rollups.
 
@@ -41,16 +43,10 @@ def rollup_changes_task() -> None:
     rollup_changes()
 
 
+# Busy is not retried here: the job that holds the lock does the work, the next sweep the rest.
 @shared_task(
     name="overview.rollup_sweep",
-    ignore_result=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=5,
-    retry_backoff_max=60,
-    retry_jitter=True,
-    max_retries=3,
+    **(SAFE_TWICE | {"autoretry_for": (OperationalError, InterfaceError), "max_retries": 3}),
 )
 def rollup_sweep_task() -> None:
     """Fold what lost messages left queued, check the rollups against the reports and repair;
@@ -71,17 +67,7 @@ def rollup_sweep_task() -> None:
             logger.info("Another rollup job is running; this sweep leaves %s to it.", sweep)
 
 
-@shared_task(
-    name="overview.rollup_plans",
-    ignore_result=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(RollupBusy, OperationalError, InterfaceError),
-    retry_backoff=2,
-    retry_backoff_max=60,
-    retry_jitter=True,
-    max_retries=10,
-)
+@shared_task(name="overview.rollup_plans", **SAFE_TWICE)
 def rollup_plans_task() -> None:
     """Rebuild the plan progress of every plan in force.
 
