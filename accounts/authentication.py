@@ -6,14 +6,14 @@ with 401, without waiting for any cache to expire.
 
 from datetime import timedelta
 
-from django.db.models import Prefetch
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from accounts.api.tokens import token_matches, token_prefix
 from accounts.models import ApiClient
-from areas.models import District
 
 # Recording every use would write a row on every read; once a minute tells enough.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -40,10 +40,15 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         prefix = token_prefix(token)
         client = None
         if prefix is not None:
+            # One query: the client, its organisation and its districts' ids.
+            district_pks = ApiClient.districts.through.objects.filter(
+                apiclient_id=OuterRef("pk")
+            ).values("district_id")
             client = (
                 ApiClient.objects.select_related("organisation")
-                .prefetch_related(Prefetch("districts", queryset=District.objects.only("pk")))
+                .annotate(district_pks=ArraySubquery(district_pks))
                 .filter(token_prefix=prefix)
+                .order_by()
                 .first()
             )
         if client is None or not token_matches(token, client.token_hash):

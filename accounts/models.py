@@ -180,6 +180,14 @@ class ApiClient(TimeStampedModel):
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes
 
+    def district_ids(self) -> frozenset[int]:
+        """The ids of ``districts``; read with the client's own row when it was loaded by
+        ``accounts.authentication`` (the ``district_pks`` annotation), else queried."""
+        pks = getattr(self, "district_pks", None)
+        if pks is None:
+            pks = self.districts.values_list("pk", flat=True)
+        return frozenset(pks)
+
 
 class AuditEvent(models.Model):
     """One entry of the audit trail. Append-only: the database refuses UPDATE and DELETE."""

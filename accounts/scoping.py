@@ -49,7 +49,7 @@ class Access:
                         organisation_id=user.organisation_id,
                         partnership_party=False,
                         role=Role.REPORTER,
-                        district_ids=frozenset(d.pk for d in user.districts.all()),
+                        district_ids=user.district_ids(),
                     ),
                 )
             return

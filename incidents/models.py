@@ -186,6 +186,11 @@ class Report(TimeStampedModel):
         indexes = [
             models.Index(fields=["district", "-occurred_at"], name="report_district_time_idx"),
             models.Index(fields=["organisation", "-occurred_at"], name="report_org_time_idx"),
+            # A partner system reads its organisation's reports district by district.
+            models.Index(
+                fields=["organisation", "district", "-occurred_at"],
+                name="report_org_district_time_idx",
+            ),
             models.Index(fields=["reporter", "-occurred_at"], name="report_reporter_time_idx"),
             GinIndex(fields=["search_vector"], name="report_search_idx"),
         ]

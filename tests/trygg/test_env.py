@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from trygg.env import Env, celery_broker_url, database_settings
+from trygg.env import RANDOM_PAGE_COST, Env, celery_broker_url, database_settings
 
 
 def test_it_reads_booleans_in_their_usual_spellings():
@@ -55,6 +55,15 @@ def test_it_turns_a_socket_url_into_a_socket_host():
     assert config["HOST"] == "/srv/var/pg"
     assert config["NAME"] == "trygg"
     assert "host" not in config["OPTIONS"]
+
+
+@pytest.mark.django_db
+def test_it_plans_queries_for_data_on_ssd_or_in_memory():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert float(cursor.fetchone()[0]) == RANDOM_PAGE_COST < 4
 
 
 def test_it_refuses_a_database_url_without_a_database():
