@@ -8,7 +8,7 @@ filters by organisation or district on its own.
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
 from accounts.choices import ANALYST_ROLES, CONTENT_ROLES, Confidentiality, Role
 
@@ -35,7 +35,9 @@ class Access:
     reporter of its organisation in its districts that is never a partnership party, so it
     reads and files its own organisation's records only (DESIGN.md section 5: "partner user
     or API client: read own organisation's"), whatever kind of organisation it belongs to.
-    Its token scopes (reports:read, ...) are checked by the API before this applies.
+    Its token scopes (reports:read, ...) are checked by the API before this applies. Problems
+    and plans are the two parties' joint work and have a rule of their own for tokens
+    (``plans.access``).
     """
 
     def __init__(self, user) -> None:
@@ -56,11 +58,13 @@ class Access:
         if user is None or not user.is_authenticated or not user.is_active:
             return
         from accounts.models import Membership
+        from areas.models import District
 
         memberships = (
             Membership.objects.filter(user=user)
             .select_related("organisation")
-            .prefetch_related("districts")
+            # Only the ids: a district's row carries its boundary, a large GeoJSON.
+            .prefetch_related(Prefetch("districts", queryset=District.objects.only("pk")))
         )
         self.scopes = tuple(
             Scope(
