@@ -9,7 +9,7 @@ into something the database has to work hard on.
 import base64
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core import signing
 from django.db.models import Q, QuerySet
@@ -19,12 +19,21 @@ class InvalidCursor(ValueError):
     """The cursor was not made by us, or is from an ordering other than the current one."""
 
 
+def _kind(value) -> str:
+    # datetime first: it is a date too.
+    if isinstance(value, datetime):
+        return "datetime"
+    return "date" if isinstance(value, date) else "plain"
+
+
 def _encode(value):
-    return value.isoformat() if isinstance(value, datetime) else value
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _decode(value, kind):
-    return datetime.fromisoformat(value) if kind == "datetime" else value
+    if kind == "datetime":
+        return datetime.fromisoformat(value)
+    return date.fromisoformat(value) if kind == "date" else value
 
 
 @dataclass
@@ -72,7 +81,7 @@ def keyset_page(
             value = value.pk
         payload = {
             "v": _encode(value),
-            "k": "datetime" if isinstance(value, datetime) else "plain",
+            "k": _kind(value),
             "id": last.pk,
         }
         signed = signing.Signer(salt=f"{salt}:{ordering}").sign(json.dumps(payload))
