@@ -1,7 +1,4 @@
-"""``/api/v1/``: each app's router lives in its own ``api/`` package and is included here.
-
-Apps to come (plans, overview) add one line each: ``path("", include("plans.api.urls"))``.
-"""
+"""``/api/v1/``: each app's router lives in its own ``api/`` package and is included here."""
 
 from django.urls import include, path
 
@@ -9,4 +6,5 @@ urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("areas.api.urls")),
     path("", include("incidents.api.urls")),
+    path("", include("overview.api.urls")),
 ]

@@ -111,11 +111,17 @@ def aggregate_district_ids(user) -> frozenset[int] | None:
     return access_for(user).district_ids(*CONTENT_ROLES)
 
 
-def _require_reach(user, district: District | None) -> frozenset[int] | None:
+def _require_reach(
+    user, district: District | None, primary_area: PrimaryArea | None = None
+) -> frozenset[int] | None:
     reach = aggregate_district_ids(user)
     if reach is not None and not reach:
         raise PermissionDenied(_("Your role does not include the overview."))
-    if district is not None and reach is not None and district.pk not in reach:
+    # A primärområde out of reach is refused too: no rows would read as no reports.
+    asked = {district.pk} if district is not None else set()
+    if primary_area is not None:
+        asked.add(primary_area.district_id)
+    if reach is not None and asked - reach:
         raise PermissionDenied(_("You may not see the overview of this district."))
     return reach
 
@@ -166,8 +172,10 @@ class CountRow:
     suppressed: bool
 
 
-def _source_table(grain: str, *, area: bool, detail: bool):
-    if grain in (Grain.DAY, Grain.WEEK) or (area and detail):
+def _source_table(grain: str, *, area: bool, detail: bool, areas_with_none: bool):
+    # The primärområde month table holds placed reports only: a grouping by primärområde that
+    # must show the reports placed in none reads the day table.
+    if grain in (Grain.DAY, Grain.WEEK) or (area and detail) or areas_with_none:
         return ReportDayCount.objects.filter(status__in=COUNTED_STATUSES), "day"
     if area:
         return AreaMonthCount.objects.all(), "month"
@@ -193,7 +201,8 @@ def overview_counts(
     the lägesbild). Periods and groups without reports are left out (their count is 0).
 
     Reads only the rollup tables: the day table for days and weeks (or a primärområde with a
-    category or source), else the month tables. Raises ``PermissionDenied`` for a district out
+    category or source, or a grouping by primärområde, which includes the reports placed in
+    none), else the month tables. Raises ``PermissionDenied`` for a district out
     of reach and ``DomainError`` for an unknown grain or dimension or too long a span.
     """
     if grain not in Grain.values:
@@ -212,7 +221,7 @@ def overview_counts(
             % {"days": MAX_SPAN[grain].days},
             code="period_too_long",
         )
-    reach = _require_reach(user, district)
+    reach = _require_reach(user, district, primary_area)
     area = primary_area is not None or "primary_area" in by
     detail = bool(
         category is not None
@@ -221,7 +230,12 @@ def overview_counts(
     )
     if grain == Grain.WEEK:
         start -= timedelta(days=start.weekday())
-    rows, period_field = _source_table(grain, area=area, detail=detail)
+    rows, period_field = _source_table(
+        grain,
+        area=area,
+        detail=detail,
+        areas_with_none="primary_area" in by and primary_area is None,
+    )
     if period_field == "month":
         start = start.replace(day=1)
     rows = rows.filter(**{f"{period_field}__gte": start, f"{period_field}__lte": end})

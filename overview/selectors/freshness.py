@@ -37,16 +37,30 @@ class Freshness:
         return self.pending >= PENDING_COUNT_CAP
 
 
+# The runs that bring the report counts up to date (plan progress is a table of its own).
+COUNT_RUNS = (RollupKind.CHANGES, RollupKind.SWEEP, RollupKind.FULL)
+# The runs that compare the counts with the reports.
+CHECK_RUNS = (RollupKind.SWEEP, RollupKind.FULL)
+
+
+def _finished_count_runs():
+    return RollupRun.objects.filter(status=RollupStatus.DONE, kind__in=COUNT_RUNS).order_by(
+        "-started_at"
+    )
+
+
+def counts_computed_at() -> datetime | None:
+    """When the report counts were last brought up to date: the end of the latest finished
+    fold, check or rebuild (one at a time, under the rollup lock). One indexed query."""
+    return _finished_count_runs().values_list("finished_at", flat=True).first()
+
+
 def overview_freshness() -> Freshness:
     """Two queries: the latest finished runs, and the queue (counted up to a cap)."""
     # The newest runs: the latest finished one, and among them the latest check.
-    runs = list(
-        RollupRun.objects.filter(status=RollupStatus.DONE)
-        .order_by("-started_at")
-        .values_list("kind", "finished_at")[:50]
-    )
+    runs = list(_finished_count_runs().values_list("kind", "finished_at")[:50])
     computed_at = max((finished for _kind, finished in runs if finished), default=None)
-    checked_at = next((finished for kind, finished in runs if kind != RollupKind.CHANGES), None)
+    checked_at = next((finished for kind, finished in runs if kind in CHECK_RUNS), None)
     queue = ReportChange.objects.order_by("id")[:PENDING_COUNT_CAP]
     waiting = ReportChange.objects.filter(pk__in=queue.values("pk")).aggregate(
         pending=Count("pk"), oldest=Min("created_at")

@@ -1,6 +1,7 @@
 """A partner system's whole flow, as a plain HTTP client against a live server: get a token
 (the service behind ``create_api_client``), file reports one by one and in a batch, retry
-safely, read them back, and be refused once the token is revoked."""
+safely, read them back, find them counted in the overview, and be refused once the token is
+revoked."""
 
 import uuid
 from datetime import timedelta
@@ -13,6 +14,7 @@ from accounts.api.services import api_client_create, api_client_revoke
 from accounts.choices import ApiScope
 from accounts.models import Organisation
 from areas.models import District
+from overview.services.rollup import rollup_changes
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -20,7 +22,7 @@ def test_it_walks_the_partner_flow_end_to_end(live_server, organisations):
     created = api_client_create(
         name="poseidon-felanmalan",
         organisation=Organisation.objects.get(slug="bostadsbolaget"),
-        scopes=[ApiScope.REPORTS_READ, ApiScope.REPORTS_WRITE],
+        scopes=[ApiScope.REPORTS_READ, ApiScope.REPORTS_WRITE, ApiScope.OVERVIEW_READ],
         districts=[District.objects.get(slug="nordost")],
         expires_at=timezone.now() + timedelta(days=365),
         actor_label="test",
@@ -77,6 +79,31 @@ def test_it_walks_the_partner_flow_end_to_end(live_server, organisations):
 
     one = session.get(f"{api}/reports/{first.json()['id']}/", timeout=10)
     assert one.json()["description"] == "Krossad ruta i trapphus 1"
+
+    # The overview counts them once the rollup has folded them in (in production a worker
+    # does within seconds; its freshness has tests of its own). All 30 are the partner's own,
+    # so every figure is exact, however small.
+    rollup_changes()
+    today = timezone.localdate()
+    counts = session.get(
+        f"{api}/overview/counts/",
+        params={
+            "grain": "day",
+            "start": (today - timedelta(days=1)).isoformat(),
+            "end": today.isoformat(),
+            "district": "nordost",
+            "category": "skadegorelse",
+            "by": "district,category",
+        },
+        timeout=10,
+    )
+    assert counts.status_code == 200, counts.text
+    assert counts.json()["computed_at"] is not None
+    rows = counts.json()["results"]
+    assert {(row["district"], row["category"]) for row in rows} == {("nordost", "skadegorelse")}
+    assert not any(row["suppressed"] for row in rows)
+    assert sum(row["reports"] for row in rows) == 30
+    assert sum(row["severity_sum"] for row in rows) == 30 * 2
 
     api_client_revoke(client=created.client, actor_label="test")
     refused = session.get(f"{api}/reports/", timeout=10)

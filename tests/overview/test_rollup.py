@@ -188,3 +188,20 @@ def test_it_rolls_up_from_the_command_line(varied_reports, exact):
     call_command("rollup", "--sweep", verbosity=0)
     exact()
     assert RollupRun.objects.filter(status=RollupStatus.DONE).count() == 3
+
+
+def test_it_dates_the_figures_by_the_count_runs_only(varied_reports):
+    from overview.selectors.freshness import counts_computed_at, overview_freshness
+
+    folded = rollup_changes()
+    later = timezone.now() + timedelta(minutes=5)
+    # A plan progress run neither brings the counts up to date nor checks them.
+    RollupRun.objects.create(
+        kind=RollupKind.PLANS, status=RollupStatus.DONE, started_at=later, finished_at=later
+    )
+    freshness = overview_freshness()
+    assert counts_computed_at() == freshness.computed_at == folded.finished_at
+    assert freshness.checked_at is None
+
+    swept = rollup_sweep()
+    assert overview_freshness().checked_at == swept.finished_at
