@@ -10,16 +10,42 @@ so only those parties' staff count, as for the situation picture:
 - partners (housing companies, ...) read public measures only;
 - administrators have no content access by that role.
 
+API clients (partner systems' tokens) are no members: their token's scopes, organisation and
+districts decide, here and nowhere else (the API checks a view's scope first, this again):
+
+- a token of one of the two parties with ``plans:read`` reads the problems, plans, measures
+  and follow-ups of its token's districts, as the party's staff there do;
+- with ``plans:write`` it records follow-ups on the measures of its districts (indicator
+  values from the police's or the city's own systems), with or without ``plans:read``, as
+  ``reports:write`` files reports without ``reports:read``; it writes nothing else: problems,
+  plans and measures are written by people;
+- any other token with ``plans:read`` reads the public measures of plans in force only;
+- a token without ``plans:read`` reads nothing of the plans app.
+
 ``plans.querysets`` turns the reading rule into each model's ``visible_to(user)``; services and
-pages ask ``may_edit`` and ``signing_organisation_ids`` before they write.
+pages ask ``may_edit``, ``may_follow_up`` and ``managed_organisation_ids`` before they write.
 """
 
-from accounts.choices import ANALYST_ROLES, CONTENT_ROLES, Role
+from accounts.choices import ANALYST_ROLES, CONTENT_ROLES, ApiScope, Role
 from accounts.scoping import access_for
+
+
+def _is_api_client(principal) -> bool:
+    return getattr(principal, "is_api_client", False)
+
+
+def _token_district_ids(client, scope: str) -> frozenset[int]:
+    """The districts a token reaches with ``scope``: its own, if its organisation is one of
+    the two parties and it holds the scope; none otherwise (or once revoked or expired)."""
+    if not (client.has_scope(scope) and client.organisation.is_partnership_party):
+        return frozenset()
+    return access_for(client).district_ids() or frozenset()
 
 
 def reader_district_ids(user) -> frozenset[int] | None:
     """The districts whose problems and plans ``user`` reads; None means every district."""
+    if _is_api_client(user):
+        return _token_district_ids(user, ApiScope.PLANS_READ)
     reach: set[int] = set()
     for scope in access_for(user).scopes:
         if scope.role == Role.COORDINATOR:
@@ -35,12 +61,18 @@ def reads_district(user, district_id: int) -> bool:
 
 
 def reads_public_measures(user) -> bool:
-    """Anyone with a content role reads the public measures (as anyone may, unsigned in)."""
+    """Anyone with a content role reads the public measures (as anyone may, unsigned in);
+    a token needs ``plans:read``, whatever its organisation."""
+    if _is_api_client(user):
+        return user.is_usable() and user.has_scope(ApiScope.PLANS_READ)
     return any(scope.role in CONTENT_ROLES for scope in access_for(user).scopes)
 
 
 def editor_district_ids(user) -> frozenset[int]:
-    """The districts where ``user`` creates and edits problems, plans and follow-ups."""
+    """The districts where ``user`` creates and edits problems, plans and follow-ups.
+    Never a token's: a token at most records follow-ups (``follow_up_district_ids``)."""
+    if _is_api_client(user):
+        return frozenset()
     reach: set[int] = set()
     for scope in access_for(user).scopes:
         if scope.partnership_party and scope.role in ANALYST_ROLES and scope.district_ids:
@@ -50,6 +82,18 @@ def editor_district_ids(user) -> frozenset[int]:
 
 def may_edit(user, district_id: int) -> bool:
     return district_id in editor_district_ids(user)
+
+
+def follow_up_district_ids(user) -> frozenset[int]:
+    """The districts where ``user`` records follow-ups: an editor's; for a token of one of the
+    two parties with ``plans:write``, its districts."""
+    if _is_api_client(user):
+        return _token_district_ids(user, ApiScope.PLANS_WRITE)
+    return editor_district_ids(user)
+
+
+def may_follow_up(user, district_id: int) -> bool:
+    return district_id in follow_up_district_ids(user)
 
 
 def managed_organisation_ids(user, district_id: int) -> frozenset[int]:

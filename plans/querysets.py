@@ -9,7 +9,7 @@ from datetime import date
 from django.db import models
 from django.db.models import Case, Q, Value, When
 
-from plans.access import reader_district_ids, reads_public_measures
+from plans.access import follow_up_district_ids, reader_district_ids, reads_public_measures
 from plans.choices import MEASURE_OPEN, PLAN_IN_FORCE, MeasureStatus
 
 
@@ -77,11 +77,25 @@ class MeasureQuerySet(DistrictReachQuerySet):
         return self.filter(is_public=True, plan__status__in=PLAN_IN_FORCE)
 
     def visible_to(self, user):
+        condition = self._visible(user)
+        return self.all() if condition is None else self.filter(condition)
+
+    def _visible(self, user) -> Q | None:
         condition = self._reach(user)
+        if condition is not None and reads_public_measures(user):
+            condition |= Q(is_public=True, plan__status__in=PLAN_IN_FORCE)
+        return condition
+
+    def for_follow_up_by(self, user):
+        """The measures ``user`` may name in a new follow-up: those it reads, and those of
+        the districts it records follow-ups in (a token with plans:write and without
+        plans:read reads none, yet records there). The service decides the rest."""
+        condition = self._visible(user)
         if condition is None:
             return self.all()
-        if reads_public_measures(user):
-            condition |= Q(is_public=True, plan__status__in=PLAN_IN_FORCE)
+        districts = follow_up_district_ids(user)
+        if districts:
+            condition |= Q(plan__district__in=sorted(districts))
         return self.filter(condition)
 
     def with_effective_status(self, today: date):

@@ -6,5 +6,6 @@ urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("areas.api.urls")),
     path("", include("incidents.api.urls")),
+    path("", include("plans.api.urls")),
     path("", include("overview.api.urls")),
 ]

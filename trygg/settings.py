@@ -260,6 +260,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ReportStatusEnum": "incidents.choices.ReportStatus",
         "PictureStatusEnum": "incidents.choices.PictureStatus",
+        "ProblemStatusEnum": "plans.choices.ProblemStatus",
+        "PlanStatusEnum": "plans.choices.PlanStatus",
+        "MeasureStatusEnum": "plans.choices.MeasureStatus",
+        # Who acted: /me/'s caller, a follow-up's recorder.
+        "PrincipalKindEnum": ["api_client", "user"],
     },
 }
 

@@ -293,11 +293,23 @@ class FollowUp(models.Model):
         _("indicator value"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     note = models.TextField(_("note"), max_length=2000, blank=True)
+    # Recorded by a person, or by a partner system's token (indicator values from the
+    # police's or the city's own systems): exactly one of the two.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("by"),
+    )
+    created_by_client = models.ForeignKey(
+        "accounts.ApiClient",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by (API client)"),
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
@@ -308,6 +320,18 @@ class FollowUp(models.Model):
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
         indexes = [models.Index(fields=["measure", "-date", "-id"], name="follow_up_latest_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(created_by__isnull=False, created_by_client__isnull=True)
+                | Q(created_by__isnull=True, created_by_client__isnull=False),
+                name="follow_up_recorded_by_one",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.measure} {self.date:%Y-%m-%d}: {self.get_status_display()}"
+
+    @property
+    def recorded_by(self):
+        """Who recorded it: the person, or the API client (its name shows)."""
+        return self.created_by if self.created_by_id is not None else self.created_by_client

@@ -165,7 +165,7 @@ def measure_follow_ups(*, measure: Measure, user) -> QuerySet:
     return (
         FollowUp.objects.visible_to(user)
         .filter(measure=measure)
-        .select_related("created_by")
+        .select_related("created_by", "created_by_client")
         .order_by("-date", "-id")
     )
 

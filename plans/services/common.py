@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import DomainError
 from core.identity_numbers import mask_identity_numbers
-from plans.access import may_edit
+from plans.access import may_edit, may_follow_up
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,22 @@ def check_may_edit(actor, district_id: int) -> None:
             ),
             code="not_an_analyst",
         )
+
+
+def check_may_follow_up(actor, district_id: int) -> None:
+    """People: as ``check_may_edit``. A token: one of the two parties' with plans:write, in
+    its districts (``plans.access.follow_up_district_ids``)."""
+    if may_follow_up(actor, district_id):
+        return
+    if getattr(actor, "is_api_client", False):
+        raise DomainError(
+            _(
+                "Only tokens of social services or the police with the scope plans:write "
+                "record follow-ups, in their own districts."
+            ),
+            code="not_a_follow_up_client",
+        )
+    check_may_edit(actor, district_id)
 
 
 def mask_texts(values: dict, fields) -> tuple[dict, int]:

@@ -26,6 +26,7 @@ from plans.services.common import (
     Written,
     audit_details,
     check_may_edit,
+    check_may_follow_up,
     mask_texts,
     require_reason,
 )
@@ -230,9 +231,12 @@ def follow_up_create(
     note: str = "",
     request=None,
 ) -> Written:
-    """Record how a measure stands; the measure takes the follow-up's status."""
+    """Record how a measure stands; the measure takes the follow-up's status.
+
+    ``actor`` is a person or an API client (a party's system sending indicator values); the
+    follow-up and the audit entry name whichever it is."""
     plan = measure.plan
-    check_may_edit(actor, plan.district_id)
+    check_may_follow_up(actor, plan.district_id)
     if plan.status == PlanStatus.DRAFT:
         raise DomainError(
             _("Measures are followed up once the plan is agreed."), code="plan_not_agreed"
@@ -249,7 +253,11 @@ def follow_up_create(
         status=status,
         indicator_value=indicator_value,
         note=texts["note"],
-        created_by=actor,
+        **(
+            {"created_by_client": actor}
+            if getattr(actor, "is_api_client", False)
+            else {"created_by": actor}
+        ),
     )
     follow_up.full_clean()
     follow_up.save()
