@@ -108,8 +108,14 @@ class EmbeddedRedis:
 
     def _client(self):
         import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
 
-        return redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=2)
+        # No retries: SHUTDOWN ends in the connection error it causes, and a retry a second
+        # later would shut down whatever server listens on the socket by then (the next run's).
+        return redis.Redis(
+            unix_socket_path=str(self.socket_path), socket_timeout=2, retry=Retry(NoBackoff(), 0)
+        )
 
     def is_running(self) -> bool:
         import redis

