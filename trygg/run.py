@@ -132,7 +132,8 @@ def main() -> int:
         print(
             f"\n  Trygg runs on http://127.0.0.1:{port}/  (Ctrl-C stops everything)\n"
             f"  Demo logins, password '{password}': samordnare, polis.centrum,"
-            " social.centrum, social.hisingen, partner.bostad\n",
+            " social.centrum, social.hisingen, partner.bostad, chef.polis.centrum,"
+            " chef.social.centrum\n",
             flush=True,
         )
         while not stopping.is_set():

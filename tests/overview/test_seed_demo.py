@@ -21,6 +21,8 @@ def test_it_creates_the_demo_users_once(geography, settings):
         "social.centrum",
         "social.hisingen",
         "partner.bostad",
+        "chef.polis.centrum",
+        "chef.social.centrum",
     }
     user = User.objects.get(username="polis.centrum")
     assert user.check_password(settings.TRYGG_DEMO_PASSWORD)
@@ -66,3 +68,25 @@ def test_it_leaves_the_overview_up_to_date(geography, settings):
     call_command("seed_demo", verbosity=0)
     assert not ReportChange.objects.exists()
     assert ReportMonthCount.objects.exists()
+
+
+def test_it_makes_an_agreed_plan_for_centrum_once(geography, settings):
+    from plans.choices import MeasureStatus, PlanStatus
+    from plans.models import ActionPlan, FollowUp, Measure, Problem
+
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    plan = ActionPlan.objects.get()
+    assert (plan.district.slug, plan.status) == ("centrum", PlanStatus.AGREED)
+    assert plan.signatures.count() == 2
+    problems = Problem.objects.filter(district=plan.district)
+    assert problems.count() == 2
+    # The problems grew out of the demo reports, and every measure addresses one of them.
+    assert all(problem.reports.exists() for problem in problems)
+    assert not Measure.objects.filter(problems__isnull=True).exists()
+    assert Measure.objects.filter(plan=plan, is_public=True).count() == 2
+    assert FollowUp.objects.filter(measure__plan=plan).exists()
+    # The clean-up measure is past its end and not done: it shows as försenad.
+    cleaning = Measure.objects.get(title__startswith="Klotter")
+    assert cleaning.display_status() == MeasureStatus.DELAYED

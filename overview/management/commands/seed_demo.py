@@ -8,7 +8,9 @@ from accounts.choices import OrganisationKind, Role
 from accounts.models import Membership, Organisation, User
 from areas.models import District, PoliceArea
 from overview.demo import demo_reports_create
+from overview.services.plans_rollup import rollup_plans
 from overview.services.rollup import rollup_changes
+from plans.demo import DemoCast, demo_plans_create
 
 # (slug, name, kind, district slug, police area slug)
 ORGANISATIONS = [
@@ -42,6 +44,9 @@ USERS = [
     ("polis.centrum", "Per Polis", "lpo-city", Role.ANALYST, ["centrum"]),
     ("social.centrum", "Sofia Social", "sf-centrum", Role.ANALYST, ["centrum"]),
     ("social.hisingen", "Hugo Hisingen", "sf-hisingen", Role.ANALYST, ["hisingen"]),
+    # The managers who signed the demo plan of Centrum.
+    ("chef.polis.centrum", "Paula Polischef", "lpo-city", Role.MANAGER, ["centrum"]),
+    ("chef.social.centrum", "Stina Socialchef", "sf-centrum", Role.MANAGER, ["centrum"]),
     ("partner.bostad", "Bo Bostad", "bostadsbolaget", Role.REPORTER, ["nordost"]),
 ]
 
@@ -54,7 +59,7 @@ class Command(BaseCommand):
             "--no-reports",
             dest="reports",
             action="store_false",
-            help="Only organisations and users, no synthetic reports.",
+            help="Only organisations and users, no synthetic reports, problems or plans.",
         )
 
     def handle(self, *args, **options):
@@ -91,11 +96,30 @@ class Command(BaseCommand):
                 )
                 membership.districts.set([districts[s] for s in district_slugs])
             created_reports = demo_reports_create() if options["reports"] else 0
-        # The reports' changes are queued by the database; fold them now, so the dashboards
-        # show the demo at once even before a worker runs.
+            created_measures = (
+                demo_plans_create(
+                    DemoCast(
+                        district=districts["centrum"],
+                        analyst=User.objects.get(username="social.centrum"),
+                        social_services=organisations["sf-centrum"],
+                        police=organisations["lpo-city"],
+                        managers=tuple(
+                            User.objects.get(username=name)
+                            for name in ("chef.social.centrum", "chef.polis.centrum")
+                        ),
+                        partner=organisations["bostadsbolaget"],
+                    )
+                )
+                if options["reports"]
+                else 0
+            )
+        # The reports' changes are queued by the database; fold them now, and the plans'
+        # progress, so the dashboards show the demo at once even before a worker runs.
         rollup_changes(wait=True)
+        rollup_plans(wait=True)
         if options["verbosity"]:
             self.stdout.write(
                 f"Demo data ready: {len(ORGANISATIONS)} organisations, {len(USERS)} users "
-                f"({created_users} new), {created_reports} new synthetic reports."
+                f"({created_users} new), {created_reports} new synthetic reports, "
+                f"{created_measures} new measures in a demo action plan."
             )
