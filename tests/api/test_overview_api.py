@@ -409,13 +409,13 @@ def test_it_refuses_a_district_out_of_reach_with_403(call, reports, who, distric
     response = call(who, start=_day(1), end=_day(1), district=district)
     body = _problem(response, 403)
     assert body["type"] == "urn:trygg:problem:permission_denied"
-    assert "district" in body["detail"]
+    assert "stadsområdet" in body["detail"]
 
 
 def test_it_refuses_a_primary_area_out_of_reach_with_403(call, reports):
     one_day = {"start": _day(1), "end": _day(1)}
     body = _problem(call("token", primary_area=reports["centrum"].code, **one_day), 403)
-    assert "district" in body["detail"]
+    assert "stadsområdet" in body["detail"]
     _problem(call("social_centrum", primary_area=reports["nordost"].code, **one_day), 403)
     assert _ok(call("coordinator", primary_area=reports["nordost"].code, **one_day))["results"]
 

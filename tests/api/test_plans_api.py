@@ -101,7 +101,7 @@ def test_it_refuses_a_problem_in_another_district_in_the_standard_error_format(
     body = response.json()
     assert body["type"] == "urn:trygg:problem:not_an_analyst"
     assert (body["status"], body["errors"]) == (403, {})
-    assert "analysts and managers" in body["detail"]
+    assert "analytiker och chefer" in body["detail"]
     assert not Problem.objects.exists()
 
 
@@ -197,7 +197,7 @@ def test_it_records_a_follow_up_from_a_police_system_and_names_it(
     page = Client()
     page.force_login(social_centrum)
     html = page.get(reverse("plans:measure_detail", args=[public.pk])).content.decode()
-    assert "lpo-city-indikatorer" in html and "API client" in html
+    assert "lpo-city-indikatorer" in html and "API-klient" in html
 
 
 def test_it_records_a_follow_up_once_per_idempotency_key(api, police_system, centrum_plan):

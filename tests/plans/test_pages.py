@@ -54,9 +54,9 @@ def test_it_shows_what_the_other_person_changed_and_saves_on_the_second_try(
     assert response.status_code == 200
     assert 'id="trygg-edit-conflict"' in html
     changes = {change.label: change for change in response.context["changes"]}
-    assert set(changes) == {"Measure", "Target"}
-    assert changes["Measure"].seen == "Närvaro vid hållplatserna"
-    assert changes["Measure"].saved == "Polisens titel"
+    assert set(changes) == {"Åtgärd", "Mål"}
+    assert changes["Åtgärd"].seen == "Närvaro vid hållplatserna"
+    assert changes["Åtgärd"].saved == "Polisens titel"
     assert 'value="Vår titel"' in html  # the user's entry is kept
     assert 'name="version" value="2"' in html
     measure.refresh_from_db()
@@ -104,7 +104,7 @@ def test_it_asks_for_a_reason_to_change_an_agreed_plan(
     revision = agreed_plan.revisions.get(number=2)
     page = client.get(reverse("plans:plan_revision", args=[agreed_plan.pk, 2]))
     assert "Bättre" in page.content.decode()
-    assert page.context["changes"] == ["Measure Ändrad: measure changed."]
+    assert page.context["changes"] == ["Åtgärden Ändrad: åtgärd har ändrats."]
     first = client.get(reverse("plans:plan_revision", args=[agreed_plan.pk, 1]))
     assert "Närvaro vid hållplatserna" in first.content.decode()  # the earlier text stays
     assert revision.reason == "Bättre"
@@ -126,7 +126,7 @@ def test_it_refuses_a_measure_without_a_problem_on_the_form(
         },
     )
     assert response.status_code == 200
-    assert "at least one problem" in response.content.decode()
+    assert "minst ett problem" in response.content.decode()
     assert not Measure.objects.exists()
 
 
@@ -249,7 +249,7 @@ def test_it_exports_the_measures_with_their_latest_follow_up_as_csv(
     assert len(lines) == 2  # header and the one measure
     assert "Närvaro vid hållplatserna" in lines[1]
     assert timezone.localdate().isoformat() in lines[1]  # the latest follow-up, not the first
-    assert ",250," in lines[1] and ",yes," in lines[1]
+    assert ",250," in lines[1] and ",ja," in lines[1]
     assert "'=HYPERLINK" in lines[1]
     assert AuditEvent.objects.filter(action="plan.exported", details__format="csv").exists()
 
