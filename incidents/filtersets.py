@@ -43,7 +43,8 @@ class ReportFilterSet(django_filters.FilterSet):
     )
     district = django_filters.ModelChoiceFilter(
         label=_("District"),
-        queryset=District.objects.all(),
+        # Not the boundary (a large GeoJSON): a choice and a filter need the id and the name.
+        queryset=District.objects.defer("boundary"),
         to_field_name="slug",
         method="filter_district",
         empty_label=_("All districts"),

@@ -45,13 +45,6 @@ class ReportFilterBackend(filters.DjangoFilterBackend):
     def get_filterset_class(self, view, queryset=None):
         return ReportFilterSet if view.action == "list" else None
 
-    def get_filterset(self, request, queryset, view):
-        filterset = super().get_filterset(request, queryset, view)
-        if filterset is not None:
-            # The district's boundary (a large GeoJSON) is not needed to filter by it.
-            filterset.filters["district"].queryset = District.objects.defer("boundary")
-        return filterset
-
 
 def _filing_organisation(principal) -> Organisation:
     """Whom a report is filed for: the client's organisation, or the person's only one."""
@@ -294,7 +287,9 @@ class CategoryViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class SituationPictureFilterSet(filters.FilterSet):
-    district = filters.ModelChoiceFilter(queryset=District.objects.all(), to_field_name="slug")
+    district = filters.ModelChoiceFilter(
+        queryset=District.objects.defer("boundary"), to_field_name="slug"
+    )
     period_kind = filters.ChoiceFilter(choices=PeriodKind.choices)
 
     class Meta:
