@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Confidentiality
+from core.fields import MaskedCharField, MaskedJSONField, MaskedTextField
 from core.models import TimeStampedModel
 from incidents.choices import (
     ImportKind,
@@ -38,8 +39,8 @@ class Category(models.Model):
         verbose_name=_("main category"),
     )
     code = models.SlugField(_("code"), max_length=60, unique=True)
-    name = models.CharField(_("name (Swedish)"), max_length=100)
-    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    name = MaskedCharField(_("name (Swedish)"), max_length=100)
+    name_en = MaskedCharField(_("name (English)"), max_length=100, blank=True)
     police_event_types = models.JSONField(
         _("police event types"),
         default=list,
@@ -109,7 +110,7 @@ class Report(TimeStampedModel):
         _("placed by"), max_length=12, choices=PlacedBy.choices, default=PlacedBy.UNPLACED
     )
     # The place name as words, for full-text search: a generated column cannot join.
-    place_text = models.CharField(_("place (text)"), max_length=300, blank=True)
+    place_text = MaskedCharField(_("place (text)"), max_length=300, blank=True)
     source_kind = models.CharField(_("source"), max_length=20, choices=SourceKind.choices)
     organisation = models.ForeignKey(
         "accounts.Organisation",
@@ -125,7 +126,7 @@ class Report(TimeStampedModel):
         related_name="reports",
         verbose_name=_("reporter"),
     )
-    description = models.TextField(_("description"), max_length=DESCRIPTION_MAX_LENGTH)
+    description = MaskedTextField(_("description"), max_length=DESCRIPTION_MAX_LENGTH)
     severity = models.PositiveSmallIntegerField(
         _("severity"),
         choices=Severity.choices,
@@ -145,7 +146,7 @@ class Report(TimeStampedModel):
         default=ReportStatus.NEW,
         db_index=True,
     )
-    external_id = models.CharField(
+    external_id = MaskedCharField(
         _("external id"),
         max_length=100,
         blank=True,
@@ -225,15 +226,15 @@ class ImportRun(models.Model):
         verbose_name=_("started by"),
     )
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/", blank=True)
-    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    file_name = MaskedCharField(_("file name"), max_length=255, blank=True)
     total = models.PositiveIntegerField(_("records in the file"), null=True, blank=True)
     processed = models.PositiveIntegerField(_("records processed"), default=0)
     counts = models.JSONField(_("counts"), default=dict, blank=True)
-    row_errors = models.JSONField(_("errors by line"), default=list, blank=True)
+    row_errors = MaskedJSONField(_("errors by line"), default=list, blank=True)
     # The user's answer to bad rows in a CSV: import the others. Kept on the run so that the
     # task that imports them reads the decision from the row, not from its message.
     good_rows_only = models.BooleanField(_("import only the good rows"), default=False)
-    message = models.TextField(_("message"), blank=True)
+    message = MaskedTextField(_("message"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
@@ -265,10 +266,10 @@ class SituationPicture(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=10, choices=PictureStatus.choices, default=PictureStatus.DRAFT
     )
-    summary = models.TextField(_("summary"), blank=True)
-    developments = models.TextField(_("developments"), blank=True)
-    focus_places = models.TextField(_("focus places"), blank=True)
-    assessment = models.TextField(_("assessment"), blank=True)
+    summary = MaskedTextField(_("summary"), blank=True)
+    developments = MaskedTextField(_("developments"), blank=True)
+    focus_places = MaskedTextField(_("focus places"), blank=True)
+    assessment = MaskedTextField(_("assessment"), blank=True)
     figures = models.JSONField(_("figures (frozen when agreed)"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -25,8 +25,9 @@ The format (also shown on the upload page):
 
 Every row is checked before any is written. Bad rows are reported by line number (the
 header is line 1) and reason; the uploader then decides to import the good rows or none.
-Rows are written through ``report_create``, so identity numbers in the description are
-masked, the district is derived and each report is audited like one filed by hand.
+Rows are written through ``report_create``, so identity numbers in the description and the
+external id are masked, the district is derived and each report is audited like one filed
+by hand.
 """
 
 import csv
@@ -44,6 +45,7 @@ from accounts.choices import Confidentiality, OrganisationKind
 from areas.models import Place
 from areas.selectors import DistrictLocator
 from core.exceptions import DomainError
+from core.identity_numbers import mask_identity_numbers
 from incidents.choices import Severity, SourceKind
 from incidents.importers.problems import problem
 from incidents.models import DESCRIPTION_MAX_LENGTH, Category, Report
@@ -209,12 +211,13 @@ def _check_row(
     if len(external_id) > EXTERNAL_ID_MAX_LENGTH:
         problems.append(problem("too_long", column="external_id", max=EXTERNAL_ID_MAX_LENGTH))
     elif external_id:
-        if external_id in seen_ids:
+        stored_id = _stored_id(external_id)
+        if stored_id in seen_ids:
             problems.append(
-                problem("duplicate_in_file", value=external_id, line=seen_ids[external_id])
+                problem("duplicate_in_file", value=external_id, line=seen_ids[stored_id])
             )
         else:
-            seen_ids[external_id] = line
+            seen_ids[stored_id] = line
 
     occurred_at = _parse_time(values["occurred_at"], problems)
     if occurred_at is not None and occurred_at > context.now + FUTURE_TOLERANCE:
@@ -317,10 +320,16 @@ def _parse_coordinate(value: str, problems: list[dict]) -> Decimal | None:
     return number.quantize(_FIVE_DECIMALS)
 
 
+def _stored_id(external_id: str) -> str:
+    """The id as the report will keep it: an identity number in it is masked
+    (``report_create``), so two ids are the same when their masked forms are."""
+    return mask_identity_numbers(external_id, max_length=EXTERNAL_ID_MAX_LENGTH)[0]
+
+
 def _refuse_already_imported(check: CsvCheck, organisation) -> None:
     """Rows whose external id the organisation already has are bad: a re-sent file must not
     overwrite reports that analysts may have reviewed since."""
-    ids = [row.external_id for row in check.good if row.external_id]
+    ids = [_stored_id(row.external_id) for row in check.good if row.external_id]
     if not ids:
         return
     existing = set(
@@ -332,7 +341,7 @@ def _refuse_already_imported(check: CsvCheck, organisation) -> None:
         return
     still_good = []
     for row in check.good:
-        if row.external_id in existing:
+        if row.external_id and _stored_id(row.external_id) in existing:
             check.bad.append(
                 {
                     "line": row.line,

@@ -28,7 +28,7 @@ again updates what changed and creates nothing twice.
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -357,6 +357,13 @@ class PoliceEventImporter:
                 {"external_id": str(record.get("id", "")), "problems": [exc.problem]},
             )
             return
+        # The id is the batch's key and the stored row's: masked before it is either.
+        external_id, masked = mask_identity_numbers(
+            event.external_id, max_length=EXTERNAL_ID_MAX_LENGTH
+        )
+        if masked:
+            self.summary.masked_identity_numbers += masked
+            event = replace(event, external_id=external_id)
         if event.external_id in self._batch:
             # The same id twice in a file: write the first, so the second is compared with it.
             self._flush()
@@ -367,7 +374,10 @@ class PoliceEventImporter:
         if not known:
             self.summary.unknown_types[event.event_type] += 1
         summary, masked = mask_identity_numbers(event.summary)
-        self.summary.masked_identity_numbers += masked
+        # The whole text again, type and link too: the feed is not ours to trust. Masked
+        # here, not only by the column, so it compares equal to what an earlier run stored.
+        description, masked_elsewhere = mask_identity_numbers(describe(event, summary))
+        self.summary.masked_identity_numbers += masked + masked_elsewhere
         # The summary names the place if anything does; the name rarely adds one, but costs
         # nothing to try. Never gps: it is the municipality's centre.
         match = self.gazetteer.match(summary) or self.gazetteer.match(event.name)
@@ -376,7 +386,7 @@ class PoliceEventImporter:
         return {
             "category_id": category.pk,
             "occurred_at": event.occurred_at,
-            "description": describe(event, summary),
+            "description": description,
             "severity": severity_for(event_type=event.event_type, category=category),
             "district_id": match.district.pk if match else None,
             "primary_area_id": match.primary_area.pk if match and match.primary_area else None,

@@ -166,6 +166,12 @@ def report_create(
     _check_time(occurred_at, occurred_until)
     _check_length(description)
     masked_description, masked = mask_identity_numbers(description)
+    # A partner's own id may be a person's number: it is masked like the text (two such ids
+    # of one organisation then read the same, and the second is taken for the first).
+    external_id, masked_in_id = mask_identity_numbers(
+        external_id, max_length=Report._meta.get_field("external_id").max_length
+    )
+    masked += masked_in_id
     placement = report_place(
         place=place,
         primary_area=primary_area,

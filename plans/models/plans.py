@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import MaskedCharField, MaskedJSONField, MaskedTextField
 from core.models import TimeStampedModel
 from plans.choices import MeasureStatus, PlanStatus, TargetDirection
 from plans.querysets import (
@@ -49,8 +50,8 @@ class ActionPlan(TimeStampedModel):
         related_name="+",
         verbose_name=_("local police area"),
     )
-    summary = models.TextField(_("focus of the plan"), max_length=TEXT_MAX_LENGTH, blank=True)
-    public_intro = models.TextField(
+    summary = MaskedTextField(_("focus of the plan"), max_length=TEXT_MAX_LENGTH, blank=True)
+    public_intro = MaskedTextField(
         _("introduction to the citizen promise"), max_length=TEXT_MAX_LENGTH, blank=True
     )
     status = models.CharField(
@@ -154,8 +155,8 @@ class PlanRevision(models.Model):
         ActionPlan, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("plan")
     )
     number = models.PositiveIntegerField(_("revision"))
-    reason = models.TextField(_("reason"), max_length=2000)
-    snapshot = models.JSONField(_("snapshot"))
+    reason = MaskedTextField(_("reason"), max_length=2000)
+    snapshot = MaskedJSONField(_("snapshot"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -189,15 +190,15 @@ class Measure(TimeStampedModel):
     plan = models.ForeignKey(
         ActionPlan, on_delete=models.CASCADE, related_name="measures", verbose_name=_("plan")
     )
-    title = models.CharField(_("measure"), max_length=200)
-    description = models.TextField(_("description"), max_length=TEXT_MAX_LENGTH, blank=True)
+    title = MaskedCharField(_("measure"), max_length=200)
+    description = MaskedTextField(_("description"), max_length=TEXT_MAX_LENGTH, blank=True)
     responsible = models.ForeignKey(
         "accounts.Organisation",
         on_delete=models.PROTECT,
         related_name="measures",
         verbose_name=_("responsible organisation"),
     )
-    target = models.CharField(
+    target = MaskedCharField(
         _("target"),
         max_length=300,
         help_text=_("What counts as done, e.g. graffiti removed within 24 hours."),
@@ -211,7 +212,7 @@ class Measure(TimeStampedModel):
     target_value = models.DecimalField(
         _("target value"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    target_unit = models.CharField(_("unit"), max_length=60, blank=True)
+    target_unit = MaskedCharField(_("unit"), max_length=60, blank=True)
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"))
     status = models.CharField(
@@ -221,7 +222,7 @@ class Measure(TimeStampedModel):
         default=MeasureStatus.NOT_STARTED,
     )
     is_public = models.BooleanField(_("part of the citizen promise"), default=False)
-    public_text = models.TextField(
+    public_text = MaskedTextField(
         _("as the citizen promise says it"), max_length=TEXT_MAX_LENGTH, blank=True
     )
     problems = models.ManyToManyField(
@@ -292,7 +293,7 @@ class FollowUp(models.Model):
     indicator_value = models.DecimalField(
         _("indicator value"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    note = models.TextField(_("note"), max_length=2000, blank=True)
+    note = MaskedTextField(_("note"), max_length=2000, blank=True)
     # Recorded by a person, or by a partner system's token (indicator values from the
     # police's or the city's own systems): exactly one of the two.
     created_by = models.ForeignKey(

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import MaskedCharField, MaskedTextField
 from core.models import TimeStampedModel
 from plans.choices import Criterion, PriorityLevel
 from plans.querysets import PriorityDecisionQuerySet, ResidentConcernQuerySet
@@ -37,7 +38,7 @@ class PriorityWeights(models.Model):
             "frequency points; fewer give a share."
         ),
     )
-    note = models.CharField(_("why this change"), max_length=300, blank=True)
+    note = MaskedCharField(_("why this change"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -101,12 +102,12 @@ class ResidentConcern(TimeStampedModel):
         validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text=_("1 (little concern) to 5 (great concern)."),
     )
-    basis = models.CharField(
+    basis = MaskedCharField(
         _("based on"),
         max_length=300,
         help_text=_("The surveys and dialogues, e.g. Trygghetsundersökningen 2024."),
     )
-    note = models.TextField(_("note"), max_length=2000, blank=True)
+    note = MaskedTextField(_("note"), max_length=2000, blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -143,7 +144,7 @@ class PriorityDecision(models.Model):
     )
     quarter_start = models.DateField(_("quarter"))
     level = models.CharField(_("decision"), max_length=16, choices=PriorityLevel.choices)
-    reason = models.TextField(_("reason"), max_length=2000)
+    reason = MaskedTextField(_("reason"), max_length=2000)
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=1)
     rank = models.PositiveSmallIntegerField(_("rank"))
     breakdown = models.JSONField(_("breakdown"))

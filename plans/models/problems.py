@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import MaskedCharField, MaskedTextField
 from core.models import TimeStampedModel
 from plans.choices import CauseHorizon, CauseKind, ProblemStatus, TriangleSide
 from plans.querysets import CauseQuerySet, ProblemQuerySet
@@ -31,12 +32,12 @@ class Problem(TimeStampedModel):
         related_name="problems",
         verbose_name=_("district"),
     )
-    title = models.CharField(
+    title = MaskedCharField(
         _("problem"),
         max_length=200,
         help_text=_("Place and situation in one line, e.g. open drug dealing at the square."),
     )
-    situation = models.TextField(_("situation"), max_length=TEXT_MAX_LENGTH, blank=True)
+    situation = MaskedTextField(_("situation"), max_length=TEXT_MAX_LENGTH, blank=True)
     places = models.ManyToManyField(
         "areas.Place", blank=True, related_name="problems", verbose_name=_("places")
     )
@@ -53,15 +54,15 @@ class Problem(TimeStampedModel):
         validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text=_("The analysts' judgement, 1 (hardly) to 5 (very good)."),
     )
-    influence_reason = models.CharField(_("why"), max_length=500, blank=True)
+    influence_reason = MaskedCharField(_("why"), max_length=500, blank=True)
 
     # The crime triangle: what is known about each side, and who can act on it.
-    offender = models.TextField(_("offender"), max_length=TRIANGLE_MAX_LENGTH, blank=True)
-    handler = models.TextField(_("handler"), max_length=TRIANGLE_MAX_LENGTH, blank=True)
-    target = models.TextField(_("target or victim"), max_length=TRIANGLE_MAX_LENGTH, blank=True)
-    guardian = models.TextField(_("guardian"), max_length=TRIANGLE_MAX_LENGTH, blank=True)
-    place = models.TextField(_("place"), max_length=TRIANGLE_MAX_LENGTH, blank=True)
-    place_manager = models.TextField(_("place manager"), max_length=TRIANGLE_MAX_LENGTH, blank=True)
+    offender = MaskedTextField(_("offender"), max_length=TRIANGLE_MAX_LENGTH, blank=True)
+    handler = MaskedTextField(_("handler"), max_length=TRIANGLE_MAX_LENGTH, blank=True)
+    target = MaskedTextField(_("target or victim"), max_length=TRIANGLE_MAX_LENGTH, blank=True)
+    guardian = MaskedTextField(_("guardian"), max_length=TRIANGLE_MAX_LENGTH, blank=True)
+    place = MaskedTextField(_("place"), max_length=TRIANGLE_MAX_LENGTH, blank=True)
+    place_manager = MaskedTextField(_("place manager"), max_length=TRIANGLE_MAX_LENGTH, blank=True)
 
     reports = models.ManyToManyField(
         "incidents.Report",
@@ -136,7 +137,7 @@ class Cause(models.Model):
     problem = models.ForeignKey(
         Problem, on_delete=models.CASCADE, related_name="causes", verbose_name=_("problem")
     )
-    description = models.CharField(_("cause"), max_length=300)
+    description = MaskedCharField(_("cause"), max_length=300)
     kind = models.CharField(_("kind"), max_length=12, choices=CauseKind.choices)
     horizon = models.CharField(_("horizon"), max_length=6, choices=CauseHorizon.choices)
     side = models.CharField(
