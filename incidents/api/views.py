@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 
 from accounts.api.permissions import ANY_SCOPE, is_api_client
+from accounts.api.read_back import id_only_schema, may_read_back, record_or_id
 from accounts.choices import ApiScope, Confidentiality
 from accounts.models import Organisation
 from accounts.scoping import access_for
@@ -37,6 +38,11 @@ from incidents.services.reports import (
 )
 
 IDEMPOTENCY_KEY = {"parameters": [OPENAPI_PARAMETER]}
+# A write shows the report only to a caller who may read it: a token needs reports:read.
+REPORT_OR_ID = record_or_id(
+    {"$ref": "#/components/schemas/Report"},
+    id_only_schema("The report's id only: the token lacks reports:read."),
+)
 
 
 class ReportFilterBackend(filters.DjangoFilterBackend):
@@ -77,17 +83,26 @@ def _service_errors(error: DjangoValidationError | DomainError) -> dict:
     ),
     create=extend_schema(
         description="File a report for the caller's organisation. A repeated `external_id` "
-        "answers 200 with the first report.",
+        'answers 200 with the first report. A token without reports:read gets `{"id"}` '
+        "only.",
         responses={
-            201: serializers.ReportSerializer,
-            200: OpenApiResponse(
-                serializers.ReportSerializer, description="The external_id was known."
-            ),
+            201: REPORT_OR_ID,
+            200: OpenApiResponse(REPORT_OR_ID, description="The external_id was known."),
         },
         **IDEMPOTENCY_KEY,
     ),
-    update=extend_schema(request=serializers.ReportUpdateSerializer),
-    partial_update=extend_schema(request=serializers.ReportUpdateSerializer),
+    update=extend_schema(
+        description="Change a report of the caller's organisation. A token without "
+        'reports:read gets `{"id"}` only.',
+        request=serializers.ReportUpdateSerializer,
+        responses={200: REPORT_OR_ID},
+    ),
+    partial_update=extend_schema(
+        description="Change some fields of a report of the caller's organisation. A token "
+        'without reports:read gets `{"id"}` only.',
+        request=serializers.ReportUpdateSerializer,
+        responses={200: REPORT_OR_ID},
+    ),
 )
 class ReportViewSet(ApiViewMixin, viewsets.ModelViewSet):
     """Reports: read what ``visible_to`` allows; file, change and delete your own."""
@@ -132,10 +147,21 @@ class ReportViewSet(ApiViewMixin, viewsets.ModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         report = self.get_object()
+        self._audit_read(report)
+        return Response(self.get_serializer(report).data)
+
+    def _audit_read(self, report: Report) -> None:
         if report.confidentiality == Confidentiality.ORGANISATION:
             # Reads of confidential records are audited (DESIGN.md section 5).
-            audit_record(action="report.viewed", target=report, request=request)
-        return Response(self.get_serializer(report).data)
+            audit_record(action="report.viewed", target=report, request=self.request)
+
+    def _answer(self, report: Report, code: int) -> Response:
+        """A write's answer: the report, read as a GET reads it, or its id alone for a token
+        without reports:read (``accounts.api.read_back``)."""
+        if not may_read_back(self.request, self):
+            return Response({"id": report.pk}, status=code)
+        self._audit_read(report)
+        return Response(self.get_serializer(report).data, status=code)
 
     # --- writes ---
 
@@ -148,7 +174,7 @@ class ReportViewSet(ApiViewMixin, viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         existing = self._known(organisation, serializer.validated_data.get("external_id", ""))
         if existing is not None:
-            return Response(self.get_serializer(existing).data, status=status.HTTP_200_OK)
+            return self._answer(existing, status.HTTP_200_OK)
         try:
             report = self._write(request, organisation, serializer.validated_data)
         except IntegrityError:
@@ -156,8 +182,8 @@ class ReportViewSet(ApiViewMixin, viewsets.ModelViewSet):
             existing = self._known(organisation, serializer.validated_data["external_id"])
             if existing is None:
                 raise
-            return Response(self.get_serializer(existing).data, status=status.HTTP_200_OK)
-        return Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)
+            return self._answer(existing, status.HTTP_200_OK)
+        return self._answer(report, status.HTTP_201_CREATED)
 
     def _known(self, organisation, external_id: str) -> Report | None:
         """The organisation's report with this external id, if the caller may read it; a
@@ -207,7 +233,7 @@ class ReportViewSet(ApiViewMixin, viewsets.ModelViewSet):
         written = report_update(
             actor=request.user, report=report, changes=serializer.validated_data, request=request
         )
-        return Response(self.get_serializer(written.report).data)
+        return self._answer(written.report, status.HTTP_200_OK)
 
     def destroy(self, request, *args, **kwargs):
         report_delete(actor=request.user, report=self.get_object(), request=request)

@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
+from accounts.api.read_back import id_only_schema, may_read_back, record_or_id
 from accounts.choices import ApiScope
 from core.api.idempotency import OPENAPI_PARAMETER, idempotent
 from core.api.views import ApiViewMixin
@@ -35,6 +36,28 @@ from plans.services.measures import follow_up_create
 from plans.services.problems import problem_create, problem_update
 
 IDEMPOTENCY_KEY = {"parameters": [OPENAPI_PARAMETER]}
+MASKED_COUNT = {
+    "type": "integer",
+    "readOnly": True,
+    "description": "How many personal identity numbers were removed from the note.",
+}
+# A follow-up written by a token without plans:read: its id, and what was masked in the note.
+FOLLOW_UP_OR_ID = record_or_id(
+    {
+        "allOf": [
+            {"$ref": "#/components/schemas/FollowUp"},
+            {
+                "type": "object",
+                "properties": {"masked_identity_numbers": MASKED_COUNT},
+                "required": ["masked_identity_numbers"],
+            },
+        ]
+    },
+    id_only_schema(
+        "The follow-up's id only: the token lacks plans:read.",
+        masked_identity_numbers=MASKED_COUNT,
+    ),
+)
 TOKENS_READ = "Tokens: plans:read (the two parties' tokens read their districts)."
 
 
@@ -294,9 +317,10 @@ class FollowUpViewSet(
         description="Record how a measure of a plan in force stands; the measure takes its "
         "status. People: the district's analysts and managers of the two parties. Tokens: "
         "plans:write, of social services or the police, on measures of the token's "
-        "districts. Identity numbers in the note are removed; every follow-up is audited.",
+        "districts. Identity numbers in the note are removed; every follow-up is audited. "
+        "A token without plans:read gets the id and the masked count only.",
         request=serializers.FollowUpSerializer,
-        responses={201: serializers.FollowUpWrittenSerializer},
+        responses={201: FOLLOW_UP_OR_ID},
         **IDEMPOTENCY_KEY,
     )
     def create(self, request, *args, **kwargs):
@@ -317,6 +341,12 @@ class FollowUpViewSet(
         )
         follow_up = written.obj
         follow_up.masked_identity_numbers = written.masked_identity_numbers
+        if not may_read_back(request, self):
+            # Showing the follow-up would be a read: plans:write alone does not read.
+            return Response(
+                {"id": follow_up.pk, "masked_identity_numbers": written.masked_identity_numbers},
+                status=status.HTTP_201_CREATED,
+            )
         return Response(
             serializers.FollowUpWrittenSerializer(
                 follow_up, context=self.get_serializer_context()
