@@ -156,9 +156,38 @@ class AreaMonthCount(Counts):
         return f"{self.month:%Y-%m} {self.primary_area_id}: {self.reports}"
 
 
+class ArchivedReportCount(Counts):
+    """What the reports that retention deleted (gallring, ``overview.services.retention``)
+    counted, per day bucket: the rollups are rebuilt from the reports plus these rows, so a
+    deleted report stays in every figure exactly as before.
+
+    Written only by retention, in the transaction that deletes the reports, together with the
+    ``ReportChange`` rows that cancel the deletion's; never decreased.
+    """
+
+    day = models.DateField(_("day"))
+    district = _reference("areas.District", _("district"), null=True)
+    primary_area = _reference("areas.PrimaryArea", _("primary area"), null=True)
+    category = _reference("incidents.Category", _("category"))
+    source_kind = models.CharField(_("source"), max_length=20)
+    organisation = _reference("accounts.Organisation", _("organisation"))
+    confidentiality = models.CharField(_("confidentiality"), max_length=20)
+    status = models.CharField(_("status"), max_length=12)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("deleted reports per day")
+        verbose_name_plural = _("deleted reports per day")
+        constraints = [_key(DAY_KEY, "archived_report_count_key")]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.reports}"
+
+
 class ReportChange(models.Model):
     """A change to one day bucket, queued by the trigger on ``incidents_report``, waiting to be
-    folded into the counts. Written only by the trigger and deleted only by the fold."""
+    folded into the counts. Written by the trigger (and by retention, which cancels the
+    trigger's rows for the reports it deletes) and deleted only by the fold."""
 
     id = models.BigAutoField(primary_key=True)
     day = models.DateField(_("day"))

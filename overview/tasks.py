@@ -88,3 +88,25 @@ def catch_up_on_start(sender=None, **kwargs) -> None:
         rollup_sweep_task.apply_async()
     except Exception:
         logger.warning("Could not send the start-up sweep; the beat will send one.")
+
+
+@shared_task(
+    name="overview.retention",
+    **(SAFE_TWICE | {"autoretry_for": (OperationalError, InterfaceError), "max_retries": 3}),
+)
+def retention_task() -> None:
+    """Retention (gallring): delete the reports past the second age, clear the free text of
+    those past the first, keep the overview's counts, record the run in the audit trail.
+
+    Safe to run twice: each stage selects reports by their state (past the age and still
+    holding free text; past the age and linked to no problem), so a second run finds nothing
+    the first did and only records that it ran. A run is one transaction, all or nothing,
+    under an advisory lock of its own: a run started while another holds it leaves the work to
+    that one. The beat entry runs it nightly and expires long before the next night.
+    """
+    from overview.services.retention import retention_run
+
+    try:
+        retention_run()
+    except RollupBusy:
+        logger.info("Another retention run holds the lock; this one leaves the work to it.")

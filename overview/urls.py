@@ -6,5 +6,7 @@ app_name = "overview"
 
 urlpatterns = [
     path("", views.OverviewView.as_view(), name="city"),
+    # Before the districts' pattern, which would take the word for a district.
+    path("gallring/", views.RetentionDueView.as_view(), name="retention"),
     path("<slug:slug>/", views.DistrictOverviewView.as_view(), name="district"),
 ]

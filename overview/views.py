@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts.scoping import access_for
 from areas.models import District
 from overview.charts import Bars, Line, bar_chart_svg, line_chart_svg
 from overview.selectors.counts import aggregate_district_ids
@@ -20,6 +21,7 @@ from overview.selectors.periods import (
     period_parse,
     period_value,
 )
+from overview.selectors.retention import retention_due
 
 TEMPLATE = "overview/dashboard.html"
 
@@ -131,3 +133,14 @@ class DistrictOverviewView(View):
         period, understood = _period(request)
         dashboard = dashboard_compute(user=request.user, period=period, district=district)
         return _render(request, dashboard, understood=understood)
+
+
+class RetentionDueView(View):
+    """/oversikt/gallring/: what retention (gallring) takes at its next run, for
+    administrators. Counts only, no record: nothing here is content an administrator may not
+    read, so viewing it is not audited; the runs themselves are."""
+
+    def get(self, request):
+        if not access_for(request.user).is_administrator:
+            raise PermissionDenied(_("Only administrators see what retention takes."))
+        return render(request, "overview/retention_due.html", {"due": retention_due()})

@@ -3,6 +3,7 @@ environment through the typed readers in ``trygg.env`` (see the README for the l
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -286,6 +287,31 @@ CELERY_BEAT_SCHEDULE["overview-rollup-sweep"] = {
     "task": "overview.rollup_sweep",
     "schedule": float(TRYGG_ROLLUP_SWEEP_SECONDS),
     "options": {"expires": max(1, TRYGG_ROLLUP_SWEEP_SECONDS * 4 // 5)},
+}
+
+# Retention (gallring, overview.services.retention): every night a report's free text (and
+# whatever else could name a person or an exact spot) is cleared when it is past the first age,
+# and the report is deleted past the second; the overview keeps counting it. A report's age runs
+# from the later of when it happened and when it came into Trygg. At least a year each, so that
+# a value meant in months or years cannot wipe out the current year's work.
+TRYGG_RETENTION_THIN_AFTER_DAYS = env.get_int(
+    "TRYGG_RETENTION_THIN_AFTER_DAYS", 3 * 365, min_value=365
+)
+TRYGG_RETENTION_DELETE_AFTER_DAYS = env.get_int(
+    "TRYGG_RETENTION_DELETE_AFTER_DAYS", 5 * 365, min_value=365
+)
+if TRYGG_RETENTION_DELETE_AFTER_DAYS < TRYGG_RETENTION_THIN_AFTER_DAYS:
+    raise ImproperlyConfigured(
+        f"TRYGG_RETENTION_DELETE_AFTER_DAYS={TRYGG_RETENTION_DELETE_AFTER_DAYS} must be at least "
+        f"TRYGG_RETENTION_THIN_AFTER_DAYS={TRYGG_RETENTION_THIN_AFTER_DAYS}: the free text goes "
+        "first, then the report."
+    )
+TRYGG_RETENTION_HOUR = env.get_int("TRYGG_RETENTION_HOUR", 3, min_value=0, max_value=23)
+CELERY_BEAT_SCHEDULE["reports-retention"] = {
+    "task": "overview.retention",
+    # Local time (CELERY_TIMEZONE); the minute keeps it off the hour's other jobs.
+    "schedule": crontab(hour=TRYGG_RETENTION_HOUR, minute=20),
+    "options": {"expires": 12 * 3600},
 }
 
 LOG_LEVEL = env.get_choice("LOG_LEVEL", ["DEBUG", "INFO", "WARNING", "ERROR"], "INFO")

@@ -22,6 +22,10 @@ Why the figures are exact, whatever happens:
 
 The month tables are folded from the same changes in the same statement, so they never lag
 the day table; the sweep checks them against the day table.
+
+Retention (``overview.services.retention``) deletes old reports but not their counts: in the
+deleting transaction it adds their day buckets to ``ArchivedReportCount`` and queues changes
+that cancel the trigger's, and every rebuild and check here reads the reports plus that table.
 """
 
 import logging
@@ -267,11 +271,17 @@ def _months_differing(cursor, months: list[date]) -> list[date]:
 def _older_month_to_check(cursor, before: date) -> date | None:
     """One month before the recent window, a different one each minute, so that the whole
     history is checked in turn (48 months of reports: every 48 minutes at one sweep a minute)."""
-    cursor.execute("SELECT min(occurred_at) FROM incidents_report")
-    oldest = cursor.fetchone()[0]
-    if oldest is None:
+    cursor.execute(
+        "SELECT (SELECT min(occurred_at) FROM incidents_report), "
+        "(SELECT min(day) FROM overview_archivedreportcount)"
+    )
+    oldest_report, oldest_archived = cursor.fetchone()
+    oldest_days = [day for day in (oldest_archived,) if day is not None]
+    if oldest_report is not None:
+        oldest_days.append(timezone.localtime(oldest_report).date())
+    if not oldest_days:
         return None
-    month = _month_start(timezone.localtime(oldest).date())
+    month = _month_start(min(oldest_days))
     months = []
     while month < _month_start(before):
         months.append(month)

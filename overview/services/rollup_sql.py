@@ -1,6 +1,9 @@
 """The rollups' SQL: the day bucket as the trigger computes it, the fold, the rebuilds from
 the reports or the day table, and the comparisons the sweep makes. Composed of this module's own
 constants (table and column names); every value is a bound parameter.
+
+"From the reports" means the reports plus ``overview_archivedreportcount``, the day buckets of
+the reports that retention deleted: a rebuild or a repair counts them as it did before.
 """
 
 # ruff: noqa: S608
@@ -88,11 +91,31 @@ FROM gone
 _SPANS = "unnest(%(starts)s::timestamptz[], %(ends)s::timestamptz[]) AS span(starts, ends)"
 _DAY_SPANS = "unnest(%(first)s::date[], %(after)s::date[]) AS span(first_day, after_day)"
 
+# The archived buckets of the spans' days (a span runs from one local midnight to another).
+_ARCHIVED_IN_SPANS = f"""
+    SELECT {DAY_COLUMNS}, a.reports, a.severity_sum
+    FROM {_SPANS} JOIN overview_archivedreportcount a
+        ON a.day >= (span.starts AT TIME ZONE %(tz)s)::date
+        AND a.day < (span.ends AT TIME ZONE %(tz)s)::date
+"""
+
+# The day buckets of the spans, from the reports and the archived buckets.
+_SOURCE_DAYS = f"""
+    SELECT {DAY_COLUMNS}, sum(reports)::int AS reports, sum(severity_sum)::int AS severity_sum
+    FROM (
+        SELECT {bucket()}, count(*) AS reports, sum(r.severity) AS severity_sum
+        FROM {_SPANS}
+        JOIN incidents_report r ON r.occurred_at >= span.starts AND r.occurred_at < span.ends
+        {GROUP_8}
+        UNION ALL
+        {_ARCHIVED_IN_SPANS}
+    ) AS counted ({DAY_COLUMNS}, reports, severity_sum)
+    {GROUP_8}
+"""
+
 DAYS_FROM_REPORTS = f"""
 INSERT INTO overview_reportdaycount ({DAY_COLUMNS}, reports, severity_sum, computed_at)
-SELECT {bucket()}, count(*), sum(r.severity), %(now)s
-FROM {_SPANS} JOIN incidents_report r ON r.occurred_at >= span.starts AND r.occurred_at < span.ends
-{GROUP_8}
+SELECT *, %(now)s FROM ({_SOURCE_DAYS}) AS source
 """
 
 MONTHS_FROM_DAYS = f"""
@@ -117,12 +140,7 @@ GROUP BY 1, 2, 3, 4, 5
 
 # The days in the spans whose buckets differ from a GROUP BY over the reports (either way).
 DAYS_DIFFERING = f"""
-WITH source ({DAY_COLUMNS}, reports, severity_sum) AS (
-    SELECT {bucket()}, count(*)::int, sum(r.severity)::int
-    FROM {_SPANS}
-    JOIN incidents_report r ON r.occurred_at >= span.starts AND r.occurred_at < span.ends
-    {GROUP_8}
-), stored AS (
+WITH source ({DAY_COLUMNS}, reports, severity_sum) AS ({_SOURCE_DAYS}), stored AS (
     SELECT {DAY_COLUMNS}, reports, severity_sum
     FROM overview_reportdaycount
     WHERE day >= %(first_day)s AND day < %(after_day)s
@@ -174,8 +192,14 @@ AREA_MONTHS_DIFFERING = _MONTHS_DIFFERING.format(
 # primärområde rows are grouped from those day rows in memory, not read back from the table.
 REBUILD = f"""
 WITH days ({DAY_COLUMNS}, reports, severity_sum) AS MATERIALIZED (
-    SELECT {bucket()}, count(*)::int, sum(r.severity)::int
-    FROM incidents_report r
+    SELECT {DAY_COLUMNS}, sum(reports)::int, sum(severity_sum)::int
+    FROM (
+        SELECT {bucket()}, count(*) AS reports, sum(r.severity) AS severity_sum
+        FROM incidents_report r
+        {GROUP_8}
+        UNION ALL
+        SELECT {DAY_COLUMNS}, reports, severity_sum FROM overview_archivedreportcount
+    ) AS counted ({DAY_COLUMNS}, reports, severity_sum)
     {GROUP_8}
 ), day_rows AS (
     INSERT INTO overview_reportdaycount ({DAY_COLUMNS}, reports, severity_sum, computed_at)
