@@ -21,6 +21,9 @@ PAYLOAD = "<img src=x onerror=alert(1)>"
 STATIC_JS = Path(settings.BASE_DIR) / "static" / "js"
 CHROMIUM = shutil.which("chromium")
 CHROMEDRIVER = shutil.which("chromedriver")
+# The browser reads through the live server: committed rows. serialized_rollback puts back
+# what the migrations wrote, for the tests after these.
+in_a_browser = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
@@ -123,6 +126,7 @@ def _no_alert(browser) -> bool:
     return False
 
 
+@in_a_browser
 def test_it_shows_a_marked_up_district_name_as_text_in_the_browser(
     browser, live_server, client, coordinator, marked_up_district
 ):
@@ -153,6 +157,7 @@ def superuser(db):
     return User.objects.create_superuser(username="root.trygg", password="test-password-123")
 
 
+@in_a_browser
 @pytest.mark.parametrize(
     ("user", "page", "ready"),
     [
