@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 
 class SwedishFirstLocaleMiddleware(LocaleMiddleware):
@@ -16,3 +17,32 @@ class SwedishFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class NoStoreBehindLoginMiddleware:
+    """``Cache-Control: no-store`` (and its older companions) on every answer to a request
+    that carries a sign-in: a session cookie, a bearer token, or a user signed in by then.
+
+    Pages, API JSON, CSV and PDF exports behind the login hold confidential records; no
+    browser, shared computer's disk or proxy may keep a copy. Answers to anonymous visitors
+    (the login page, the public medborgarlöfte) keep whatever caching their views chose;
+    static files never reach this middleware (WhiteNoise answers them before it).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self._signed_in(request):
+            add_never_cache_headers(response)
+        return response
+
+    @staticmethod
+    def _signed_in(request) -> bool:
+        if settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META:
+            return True
+        # DRF sets the token's client on the underlying request too; a fresh sign-in's
+        # answer has no session cookie in its request yet.
+        user = getattr(request, "user", None)
+        return bool(user is not None and user.is_authenticated)

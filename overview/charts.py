@@ -59,7 +59,7 @@ def _nice_maximum(value: int) -> int:
 def _svg(chart_id: str, title: str, description: str, height: float, parts: list) -> SafeString:
     return format_html(
         '<svg role="img" aria-labelledby="{0}-title {0}-desc" viewBox="0 0 {1} {2}" '
-        'width="100%" style="min-width: 34rem; max-width: 48rem; height: auto" '
+        'width="100%" class="trygg-chart" '
         'xmlns="http://www.w3.org/2000/svg">'
         '<title id="{0}-title">{3}</title><desc id="{0}-desc">{4}</desc>{5}</svg>',
         chart_id,

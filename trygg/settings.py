@@ -2,6 +2,7 @@
 environment through the typed readers in ``trygg.env`` (see the README for the list)."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    "csp",
     "core",
     "accounts",
     "areas",
@@ -69,7 +71,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so that every answer gets them, including those of the middleware below
+    # (sign-in redirects, lock-outs) and the static files.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: static files stay cacheable whoever fetches them.
+    "core.middleware.NoStoreBehindLoginMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -276,6 +284,66 @@ TRYGG_SMALL_COUNT_THRESHOLD = env.get_int("TRYGG_SMALL_COUNT_THRESHOLD", 3, min_
 # them. An empty value means no tile layer (and no request to any outside server).
 TRYGG_MAP_TILE_URL = env.get_str("TRYGG_MAP_TILE_URL", "")
 TRYGG_MAP_TILE_ATTRIBUTION = env.get_str("TRYGG_MAP_TILE_ATTRIBUTION", "")
+
+
+def _tile_origin(tile_url: str) -> list[str]:
+    """The tile server's origin for the CSP's img-src; Leaflet's subdomain placeholder
+    (``{s}.tiles.example``) becomes a wildcard, a path on the portal itself needs nothing."""
+    if not tile_url or tile_url.startswith("/"):
+        return []
+    parts = urlsplit(tile_url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ImproperlyConfigured(
+            "TRYGG_MAP_TILE_URL must be an http(s) URL or a path on the portal, "
+            "e.g. https://tiles.example/{z}/{x}/{y}.png."
+        )
+    return [f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"]
+
+
+# Browser defences (OWASP ASVS V3): a strict Content-Security-Policy on every answer. No
+# inline script or style anywhere: templates pass data to the scripts in static/ through
+# json_script and data attributes, and styles live in static/css/. `data:` images are
+# Bootstrap's form icons (SVG in its CSS). The API docs' Swagger UI loads its start-up
+# script from a URL of its own (SpectacularSwaggerSplitView), so it needs no nonce either.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *_tile_origin(TRYGG_MAP_TILE_URL)],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+# The powerful browser features the portal never uses are switched off, for its own pages
+# and anything they might embed. Only the report form uses one: the phone's position.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "bluetooth": [],
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": [],
+    "geolocation": ["self"],
+    "gyroscope": [],
+    "hid": [],
+    "idle-detection": [],
+    "local-fonts": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "picture-in-picture": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
 TRYGG_BEHIND_PROXY = env.get_bool("TRYGG_BEHIND_PROXY", default=False)
 TRYGG_READYZ_TIMEOUT = env.get_int("TRYGG_READYZ_TIMEOUT_SECONDS", 2, min_value=1, max_value=30)
 # The overview's safety net (overview.rollup_sweep): folds the report changes a lost message

@@ -1,5 +1,5 @@
-"""The masking tests follow a number through every app's road in: they borrow those apps'
-fixtures (an API client, a category and reports, a plan with a measure)."""
+"""Fixtures shared from other apps' tests: the cross-cutting checks here (masking on every road
+in, headers on every kind of answer) need an API client, a report, an agreed plan and the like."""
 
 from tests.api.conftest import api, make_api_client  # noqa: F401  (fixtures)
 from tests.incidents.conftest import category, make_report  # noqa: F401
