@@ -8,3 +8,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import signals  # noqa: F401 - connects the audit receivers
+        from accounts import session_limits  # noqa: F401 - stamps a session at login
