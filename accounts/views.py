@@ -41,14 +41,17 @@ class LoginView(auth_views.LoginView):
 
     def form_invalid(self, form):
         username = form.data.get("username", "")
-        if getattr(self.request, "axes_ip_address", None) is not None and username:
-            if login_failures_for(self.request, username).attempts_left == 1:
-                minutes = round(settings.AXES_COOLOFF_TIME * 60)
-                form.lockout_warning = ngettext(
-                    "One attempt left before logging in is blocked for %(minutes)s minute.",
-                    "One attempt left before logging in is blocked for %(minutes)s minutes.",
-                    minutes,
-                ) % {"minutes": minutes}
+        if (
+            username
+            and getattr(self.request, "axes_ip_address", None) is not None
+            and login_failures_for(self.request, username).attempts_left == 1
+        ):
+            minutes = round(settings.AXES_COOLOFF_TIME * 60)
+            form.lockout_warning = ngettext(
+                "One attempt left before logging in is blocked for %(minutes)s minute.",
+                "One attempt left before logging in is blocked for %(minutes)s minutes.",
+                minutes,
+            ) % {"minutes": minutes}
         return super().form_invalid(form)
 
 

@@ -25,7 +25,6 @@ from accounts.choices import OrganisationKind, Role
 from accounts.models import Membership, Organisation, User
 from areas.models import District
 
-
 _force_login = ClientMixin.force_login
 
 

@@ -53,7 +53,7 @@ USERS = [
 # The demo users whose roles require the second factor get a TOTP device with this fixed,
 # published secret (README): add it to an authenticator app, or print the current code with
 # `make totp USER=samordnare`. A demo secret is no secret, which is why DEBUG must be on.
-DEMO_TOTP_SECRET = "TRYGGDEMOTRYGGDEMOTRYGGDEMOTRYGG"
+DEMO_TOTP_SECRET = "TRYGGDEMOTRYGGDEMOTRYGGDEMOTRYGG"  # noqa: S105
 
 
 def demo_totp_device_set(user) -> None:
