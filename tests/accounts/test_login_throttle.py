@@ -10,7 +10,10 @@ WARNING = "Ett försök kvar innan inloggningen spärras i 15 minuter."
 LOCKED = "För många misslyckade inloggningsförsök"
 
 
-def _login(client, username, password="fel", address="10.0.0.1"):
+WRONG = "fel"
+
+
+def _login(client, username, password=WRONG, address="10.0.0.1"):
     return client.post(
         reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address
     )

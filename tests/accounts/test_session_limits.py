@@ -66,7 +66,8 @@ def test_it_ends_a_busy_session_ten_hours_after_the_login(client, coordinator):
 
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
-    assert "en inloggning varar högst 10 timmar" in client.get(response["Location"]).content.decode()
+    page = client.get(response["Location"]).content.decode()
+    assert "en inloggning varar högst 10 timmar" in page
     assert AuditEvent.objects.get(action="auth.session_expired").details == {"reason": "max_age"}
 
 
