@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install lint format messages stop clean
+.PHONY: run test install lint format messages stop clean totp
 
 run: install
 	$(BIN)/python -m trygg.run
@@ -36,6 +36,11 @@ lint:
 
 messages:
 	$(BIN)/python manage.py makemessages --locale sv --locale en --ignore '.venv/*' --ignore 'var/*'
+
+# The current second-factor code of a demo user (development, as `make run`): make totp USER=samordnare
+totp: export DEBUG ?= 1
+totp: install
+	$(BIN)/python manage.py demo_totp $(USER)
 
 stop:
 	$(BIN)/python -m trygg.embedded stop

@@ -7,4 +7,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Users and organisations")
 
     def ready(self) -> None:
-        from accounts import signals  # noqa: F401 - connects the audit receivers
+        # The audit receivers, and the stamp a session gets at login.
+        from accounts import session_limits, signals  # noqa: F401

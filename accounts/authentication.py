@@ -14,6 +14,7 @@ from rest_framework import authentication, exceptions
 
 from accounts.api.tokens import token_matches, token_prefix
 from accounts.models import ApiClient
+from accounts.second_factor import second_factor_pending
 
 # Recording every use would write a row on every read; once a minute tells enough.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -66,3 +67,16 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
     def authenticate_header(self, request):
         # Makes DRF answer 401 (with this challenge) rather than 403 when no one logged in.
         return f'{self.keyword} realm="api"'
+
+
+class VerifiedSessionAuthentication(authentication.SessionAuthentication):
+    """A person's browser session, refused (403) while the second factor their roles or
+    their own choice demand is still to be passed in it (``accounts.second_factor``)."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is not None and second_factor_pending(request._request):
+            raise exceptions.PermissionDenied(
+                _("Confirm your login with your second factor (the code from your app) first.")
+            )
+        return result

@@ -11,14 +11,48 @@
 | partner          | Bostadsbolaget (housing)     | reporter    | Nordost           |
 | administrator    | Göteborgs Stad, Trygg i Göteborg | admin   | none              |
 | outsider         | none                         | none        | none              |
+
+Signing in: ``client.force_login(user)`` (any Django or DRF test client) signs a person in
+fully, password and second factor, the way django-otp marks a verified session; tests of the
+second factor itself sign in half way with ``client.force_login(user, second_factor=False)``.
 """
 
 import pytest
 from django.core.management import call_command
+from django.test.client import ClientMixin
 
 from accounts.choices import OrganisationKind, Role
 from accounts.models import Membership, Organisation, User
 from areas.models import District
+
+_force_login = ClientMixin.force_login
+
+
+def sign_in(client, user, backend=None, *, second_factor: bool = True) -> None:
+    """Logs ``user`` in on ``client``; with ``second_factor``, as past a confirmed TOTP device
+    (created if need be) when their roles require one."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.second_factor import second_factor_required
+
+    _force_login(client, user, backend)
+    # A fresh copy: the roles' answer is cached on the object, and a test may change them.
+    if not (second_factor and second_factor_required(type(user).objects.get(pk=user.pk))):
+        return
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """Most tests are about what a signed-in person sees, not about signing in: their
+    ``force_login`` passes the second factor too (see the module's docstring)."""
+    monkeypatch.setattr(ClientMixin, "force_login", sign_in)
 
 
 @pytest.fixture

@@ -1,3 +1,4 @@
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
@@ -13,3 +14,10 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": "An API client's token: `Authorization: Bearer trygg_…`.",
         }
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """Documents ``accounts.authentication.VerifiedSessionAuthentication``: the session
+    cookie, as drf-spectacular documents Django's own session."""
+
+    target_class = "accounts.authentication.VerifiedSessionAuthentication"

@@ -238,6 +238,7 @@ def test_it_shows_administration_only_to_staff(client, outsider):
 
     outsider.is_staff = True
     outsider.save(update_fields=["is_staff"])
+    client.force_login(outsider)  # staff reach the admin: they pass the second factor first
     assert reverse("admin:index") in client.get("/").content.decode()
 
 

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from accounts.choices import OrganisationKind, Role
 from accounts.models import Membership, Organisation, User
+from accounts.second_factor import TOTP_DEVICE_NAME, second_factor_required
 from areas.models import District, PoliceArea
 from overview.demo import demo_reports_create
 from overview.services.plans_rollup import rollup_plans
@@ -49,6 +50,22 @@ USERS = [
     ("chef.social.centrum", "Stina Socialchef", "sf-centrum", Role.MANAGER, ["centrum"]),
     ("partner.bostad", "Bo Bostad", "bostadsbolaget", Role.REPORTER, ["nordost"]),
 ]
+# The demo users whose roles require the second factor get a TOTP device with this fixed,
+# published secret (README): add it to an authenticator app, or print the current code with
+# `make totp USER=samordnare`. A demo secret is no secret, which is why DEBUG must be on.
+DEMO_TOTP_SECRET = "TRYGGDEMOTRYGGDEMOTRYGGDEMOTRYGG"  # noqa: S105
+
+
+def demo_totp_device_set(user) -> None:
+    from base64 import b32decode
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    key = b32decode(DEMO_TOTP_SECRET).hex()
+    TOTPDevice.objects.filter(user=user).exclude(key=key).delete()
+    TOTPDevice.objects.update_or_create(
+        user=user, key=key, defaults={"name": TOTP_DEVICE_NAME, "confirmed": True}
+    )
 
 
 class Command(BaseCommand):
@@ -95,6 +112,8 @@ class Command(BaseCommand):
                     user=user, organisation=organisations[org_slug], role=role
                 )
                 membership.districts.set([districts[s] for s in district_slugs])
+                if second_factor_required(user):
+                    demo_totp_device_set(user)
             created_reports = demo_reports_create() if options["reports"] else 0
             created_measures = (
                 demo_plans_create(
