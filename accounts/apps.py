@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Users and organisations")
 
     def ready(self) -> None:
-        from accounts import signals  # noqa: F401 - connects the audit receivers
+        from accounts import audit_changes, signals  # noqa: F401 - connects the audit receivers
+
+        audit_changes.connect()
