@@ -8,4 +8,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # The audit receivers, and the stamp a session gets at login.
-        from accounts import session_limits, signals  # noqa: F401
+        from accounts import audit_changes, session_limits, signals  # noqa: F401
+
+        audit_changes.connect()

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from accounts.choices import Confidentiality
 from accounts.models import AuditEvent
 
 logger = logging.getLogger(__name__)
@@ -28,14 +29,16 @@ def audit_record(
     action: str,
     actor=None,
     actor_label: str = "",
-    target: models.Model | None = None,
+    target: models.Model | type[models.Model] | None = None,
     request=None,
     details: dict | None = None,
 ) -> AuditEvent:
     """Append one audit entry: who did what to which object, when, from where.
 
     ``actor`` defaults to the request's user; ``actor_label`` names a non-user actor such as
-    an API client or a scheduled job. ``details`` must not carry personal data.
+    an API client or a scheduled job. ``target`` is one object, or a model for an entry about
+    several of its rows (their ids then go in ``details["ids"]``). ``details`` must not carry
+    personal data.
     """
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
@@ -51,9 +54,54 @@ def audit_record(
         ip_address=_client_address(request),
         details=details or {},
     )
-    if target is not None:
+    if isinstance(target, type):
+        event.content_type = ContentType.objects.get_for_model(target)
+    elif target is not None:
         event.content_type = ContentType.objects.get_for_model(target)
         event.object_id = str(target.pk)
         event.object_repr = str(target)[:200]
     event.save()
     return event
+
+
+def audit_request_filters(request) -> dict[str, list[str]]:
+    """The query parameters of a list, search or export, for its audit entry: what was asked
+    for, with any personal identity number typed into a search masked."""
+    from core.identity_numbers import mask_identity_numbers
+
+    return {
+        key: [mask_identity_numbers(value)[0] for value in request.GET.getlist(key)]
+        for key in request.GET
+        if key != "cursor"
+    }
+
+
+def audit_confidential_reads(
+    *, request, model: type[models.Model], ids, surface: str, action: str = "", details=None
+) -> AuditEvent | None:
+    """One entry for one request of a list, search, export or API list that handed out
+    records at the ``organisation`` level: which ones (``ids``), on which ``surface``.
+
+    ``ids`` are the ``organisation``-level records among those shown (see
+    ``organisation_level_ids``); with none, nothing is written. Reads of one record are
+    audited where they happen, with that record as the target.
+    """
+    ids = sorted(set(ids))
+    if not ids:
+        return None
+    return audit_record(
+        action=action or f"{model._meta.model_name}.listed",
+        request=request,
+        target=model,
+        details={
+            "surface": surface,
+            "ids": ids,
+            "filters": audit_request_filters(request),
+            **(details or {}),
+        },
+    )
+
+
+def organisation_level_ids(records) -> list[int]:
+    """The ids of the ``organisation``-level records among ``records`` (objects)."""
+    return [r.pk for r in records if r.confidentiality == Confidentiality.ORGANISATION]

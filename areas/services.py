@@ -105,7 +105,28 @@ def geography_load(*, data_dir: Path = DATA_DIR, overwrite: bool = False) -> Geo
         summary.well_known_names = _check_well_known_names(
             data_dir / WELL_KNOWN_NAMES_FILE, districts
         )
+        if summary.total(Outcome.CREATED) or summary.total(Outcome.UPDATED):
+            _audit_load(summary)
     return summary
+
+
+def _audit_load(summary: GeographyLoadSummary) -> None:
+    """Rows created in bulk send no signals (accounts.audit_changes): one entry says what the
+    load wrote. Rows it updated have their own entries, as any change has."""
+    # Imported here: accounts imports the areas models.
+    from accounts.audit_changes import current_request, process_label
+    from accounts.services import audit_record
+
+    request = current_request()
+    audit_record(
+        action="geography.loaded",
+        request=request,
+        actor_label="" if request is not None else process_label(),
+        details={
+            label: {str(outcome): count for outcome, count in counter.items() if count}
+            for label, counter in summary.counts.items()
+        },
+    )
 
 
 @dataclass

@@ -14,6 +14,12 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # steals a test's task.
 # Set in the environment so that worker processes started by the tests inherit it.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.setdefault("TRYGG_TEST_QUEUE", f"trygg-test-{os.getpid()}")
+# The suite creates and drops its databases, which only the owner may: where an owner is
+# named (the embedded default), the tests connect as it. tests/accounts/test_database_roles.py
+# then acts as the runtime role, with the rights `manage.py migrate` grants it.
+if TRYGG_DATABASE_OWNER is not None:  # noqa: F405
+    DATABASES["default"] = TRYGG_DATABASE_OWNER  # noqa: F405
+    TRYGG_DATABASE_OWNER = None
 # A worker process started by a test (tests/workers.py) reads the test's database.
 if os.environ.get("TRYGG_TEST_WORKER_DATABASE"):
     DATABASES["default"]["NAME"] = os.environ["TRYGG_TEST_WORKER_DATABASE"]  # noqa: F405

@@ -26,6 +26,9 @@ warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_VAR_DIR = BASE_DIR / "var"
 DATABASE_NAME = "trygg"
+# The portal's own role: no superuser, and on the audit trail only INSERT and SELECT (granted
+# by `manage.py migrate`, which runs as the cluster's superuser, `postgres`).
+RUNTIME_ROLE = "trygg_app"
 
 
 class EmbeddedError(RuntimeError):
@@ -44,7 +47,13 @@ class EmbeddedPostgres:
 
     @property
     def url(self) -> str:
+        """The owner's URL: the cluster's superuser, for migrations and the test suite."""
         return f"postgresql://postgres@/{DATABASE_NAME}?host={self.data_dir}"
+
+    @property
+    def runtime_url(self) -> str:
+        """The portal's URL: the runtime role (accounts.database_roles)."""
+        return f"postgresql://{RUNTIME_ROLE}@/{DATABASE_NAME}?host={self.data_dir}"
 
     def is_running(self) -> bool:
         # No pid file, no server; and pg_ctl must not be asked then: under root it runs as the
@@ -67,6 +76,11 @@ class EmbeddedPostgres:
         exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608
         if "(1 row)" not in exists:
             server.psql(f"CREATE DATABASE {DATABASE_NAME};")
+        # The role exists from the start, so that the portal can connect before its first
+        # migrate; its rights come from migrate. RUNTIME_ROLE is a constant of this module.
+        role = server.psql(f"SELECT 1 FROM pg_roles WHERE rolname = '{RUNTIME_ROLE}';")  # noqa: S608
+        if "(1 row)" not in role:
+            server.psql(f"CREATE ROLE {RUNTIME_ROLE} LOGIN;")
         return self.url
 
     def stop(self) -> None:
@@ -194,6 +208,10 @@ def ensure_started(environ=None, var_dir: Path = DEFAULT_VAR_DIR) -> list[str]:
         if environ.get(name, "").strip():
             continue
         environ[name] = server.start()
+        if isinstance(server, EmbeddedPostgres):
+            # The portal runs as the runtime role; migrate (and the tests) as the owner.
+            environ[name] = server.runtime_url
+            environ["DATABASE_OWNER_URL"] = server.url
         filled.append(name)
     return filled
 

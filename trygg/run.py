@@ -1,9 +1,10 @@
 """`make run`: the portal with demo data, in the foreground, on one terminal.
 
 Starts the embedded PostgreSQL and Redis where DATABASE_URL / REDIS_URL are not set, prepares
-the database (migrate, geography, demo data: all idempotent), then runs the web server, a
-Celery worker and Celery beat with their output interleaved and labelled. Ctrl-C (or SIGTERM)
-stops the three, then the embedded servers this run started.
+the database (migrate as the owner role, which grants the runtime role its rights; then
+geography and demo data as the runtime role: all idempotent), then runs the web server, a
+Celery worker and Celery beat as the runtime role, with their output interleaved and labelled.
+Ctrl-C (or SIGTERM) stops the three, then the embedded servers this run started.
 """
 
 import ctypes
@@ -44,9 +45,14 @@ def _pump(label: str, stream, lock: threading.Lock) -> None:
 
 def _prepare(environ: dict) -> None:
     manage = [sys.executable, str(BASE_DIR / "manage.py")]
-    for args in (["migrate", "--noinput"], ["load_geography"], ["seed_demo"]):
+    runtime_environ = {k: v for k, v in environ.items() if k != "DATABASE_OWNER_URL"}
+    for args, env in (
+        (["migrate", "--noinput"], environ),  # as the owner (DATABASE_OWNER_URL)
+        (["load_geography"], runtime_environ),
+        (["seed_demo"], runtime_environ),
+    ):
         print(f"  prepare | manage.py {' '.join(args)}", flush=True)
-        subprocess.run([*manage, *args], env=environ, check=True, cwd=BASE_DIR)
+        subprocess.run([*manage, *args], env=env, check=True, cwd=BASE_DIR)
 
 
 def _processes(port: int, environ: dict) -> dict[str, list[str]]:
@@ -96,8 +102,9 @@ def main() -> int:
     environ["PYTHONUNBUFFERED"] = "1"
     was_running = {name for name, server in services().items() if server.is_running()}
     started = [name for name in ensure_started(environ) if name not in was_running]
-    for name in ("DATABASE_URL", "REDIS_URL"):
-        print(f"  prepare | {name}={environ[name]}", flush=True)
+    for name in ("DATABASE_URL", "DATABASE_OWNER_URL", "REDIS_URL"):
+        if environ.get(name):
+            print(f"  prepare | {name}={environ[name]}", flush=True)
 
     children: dict[str, subprocess.Popen] = {}
     stopping = threading.Event()
@@ -112,12 +119,14 @@ def main() -> int:
     try:
         _prepare(environ)
         lock = threading.Lock()
-        for label, command in _processes(port, environ).items():
+        # The portal's processes know only the runtime role.
+        runtime_environ = {k: v for k, v in environ.items() if k != "DATABASE_OWNER_URL"}
+        for label, command in _processes(port, runtime_environ).items():
             # A session of their own: Ctrl-C reaches only this supervisor, which then stops
             # the children in order instead of all of them racing at once.
             children[label] = subprocess.Popen(
                 command,
-                env=environ,
+                env=runtime_environ,
                 cwd=BASE_DIR,
                 text=True,
                 stdout=subprocess.PIPE,

@@ -42,6 +42,15 @@ DATABASE_URL = env.get_url("DATABASE_URL", {"postgres", "postgresql"})
 REDIS_URL = env.get_url("REDIS_URL", {"redis", "rediss", "unix"})
 
 DATABASES = {"default": database_settings(DATABASE_URL)}
+# The role that owns the tables: `manage.py migrate` connects as it and then grants the
+# DATABASE_URL role its rights (accounts.database_roles). Unset, migrate runs as DATABASE_URL.
+TRYGG_DATABASE_OWNER = None
+if env.is_set("DATABASE_OWNER_URL"):
+    TRYGG_DATABASE_OWNER = database_settings(
+        env.get_url("DATABASE_OWNER_URL", {"postgres", "postgresql"})
+    )
+    if TRYGG_DATABASE_OWNER["NAME"] != DATABASES["default"]["NAME"]:
+        raise ImproperlyConfigured("DATABASE_OWNER_URL must name DATABASE_URL's database.")
 if env.is_set("DATABASE_TEST_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": env.get_str("DATABASE_TEST_NAME")}
 
@@ -87,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "accounts.audit_changes.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: a session that timed out ends here, with a message on the login page.
     "accounts.middleware.SessionTimeoutMiddleware",

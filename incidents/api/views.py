@@ -19,7 +19,7 @@ from accounts.api.read_back import id_only_schema, may_read_back, record_or_id
 from accounts.choices import ApiScope, Confidentiality
 from accounts.models import Organisation
 from accounts.scoping import access_for
-from accounts.services import audit_record
+from accounts.services import audit_confidential_reads, audit_record, organisation_level_ids
 from areas.models import District
 from core.api.exceptions import Conflict
 from core.api.idempotency import OPENAPI_PARAMETER, idempotent
@@ -143,7 +143,19 @@ class ReportViewSet(ApiViewMixin, viewsets.ModelViewSet):
         may_list = access.is_analyst_somewhere or access.is_coordinator
         if not (is_api_client(request.user) or may_list):
             raise PermissionDenied(_("The report list is for analysts and coordinators."))
-        return super().list(request, *args, **kwargs)
+        response = super().list(request, *args, **kwargs)
+        audit_confidential_reads(
+            request=request,
+            model=Report,
+            ids=organisation_level_ids(self._listed),
+            surface="api.report_list",
+        )
+        return response
+
+    def paginate_queryset(self, queryset):
+        # The page handed out, for the list's audit entry.
+        self._listed = super().paginate_queryset(queryset) or []
+        return self._listed
 
     def retrieve(self, request, *args, **kwargs):
         report = self.get_object()

@@ -17,7 +17,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.choices import Confidentiality, Role
 from accounts.scoping import access_for
-from accounts.services import audit_record
+from accounts.services import (
+    audit_confidential_reads,
+    audit_record,
+    audit_request_filters,
+    organisation_level_ids,
+)
 from areas.models import District
 from core.csv_export import Echo, safe_cell
 from core.exceptions import DomainError
@@ -25,6 +30,7 @@ from core.forms import add_service_errors
 from core.pagination import InvalidCursor, capped_count, keyset_page
 from incidents.choices import ReportStatus
 from incidents.forms import CONFIDENTIALITY_HELP, ReportForm, place_names
+from incidents.models import Report
 from incidents.selectors.reports import (
     my_report_list,
     report_filterset,
@@ -136,6 +142,12 @@ def report_list(request):
     except InvalidCursor:
         raise Http404(_("That page of the list no longer exists.")) from None
     count, more = capped_count(queryset, COUNT_CAP)
+    audit_confidential_reads(
+        request=request,
+        model=Report,
+        ids=organisation_level_ids(page.rows),
+        surface="report_search" if request.GET.get("q") else "report_list",
+    )
     params = request.GET.copy()
     params.pop("cursor", None)
     next_url = None
@@ -169,7 +181,17 @@ def report_export(request):
     audit_record(
         action="report.exported",
         request=request,
-        details={"filters": {k: request.GET.getlist(k) for k in request.GET}, "format": "csv"},
+        target=Report,
+        details={
+            "filters": audit_request_filters(request),
+            "format": "csv",
+            # The organisation-level reports the file holds (DESIGN.md section 5).
+            "ids": sorted(
+                queryset.filter(confidentiality=Confidentiality.ORGANISATION)
+                .order_by()
+                .values_list("pk", flat=True)
+            ),
+        },
     )
     header = [
         _("id"),
@@ -272,5 +294,8 @@ def my_reports(request):
         )
     except InvalidCursor:
         raise Http404(_("That page of the list no longer exists.")) from None
+    audit_confidential_reads(
+        request=request, model=Report, ids=organisation_level_ids(page.rows), surface="my_reports"
+    )
     next_url = f"?{urlencode({'cursor': page.next_cursor})}" if page.next_cursor else None
     return render(request, "incidents/my_reports.html", {"page": page, "next_url": next_url})

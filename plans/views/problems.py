@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.services import audit_confidential_reads, organisation_level_ids
 from areas.models import District
 from core.exceptions import DomainError
 from core.forms import add_service_errors
@@ -121,6 +122,14 @@ def problem_detail(request, pk: int):
     curve = problem_report_curve(problem=problem, user=request.user)
     measures = problem_measures(problem=problem, user=request.user)
     causes = list(problem.causes.all())
+    reports = problem_recent_reports(problem=problem, user=request.user)
+    audit_confidential_reads(
+        request=request,
+        model=Report,
+        ids=organisation_level_ids(reports),
+        surface="problem_detail",
+        details={"problem": problem.pk},
+    )
     return render(
         request,
         "plans/problem_detail.html",
@@ -130,7 +139,7 @@ def problem_detail(request, pk: int):
             "score": score,
             "curve": curve,
             "chart": report_curve_svg(curve=curve, measures=measures),
-            "reports": problem_recent_reports(problem=problem, user=request.user),
+            "reports": reports,
             "report_count": problem_report_count(problem=problem, user=request.user),
             "measures": measures,
             "decisions": problem_decisions(problem=problem),
@@ -141,12 +150,16 @@ def problem_detail(request, pk: int):
 
 
 def _reports_chosen(request, report_ids: list[int]) -> list[Report]:
-    return list(
+    chosen = list(
         Report.objects.visible_to(request.user)
         .filter(pk__in=report_ids)
         .select_related("category", "place", "primary_area", "district")
         .order_by("-occurred_at", "-id")
     )
+    audit_confidential_reads(
+        request=request, model=Report, ids=organisation_level_ids(chosen), surface="problem_form"
+    )
+    return chosen
 
 
 def _suggestions(reports: list[Report]) -> dict:

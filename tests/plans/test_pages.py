@@ -334,3 +334,29 @@ def test_it_keeps_police_only_reports_out_of_the_social_analysts_curve(
     assert sum(point.count for point in page.context["curve"]) == 0
     assert page.context["report_count"] == 0
     assert "Hemlig" not in page.content.decode()
+
+
+def test_it_audits_the_police_only_reports_a_problem_page_lists(
+    client, problem, police_centrum, social_centrum, organisations, category
+):
+    from incidents.models import Report
+    from plans.models import ProblemReport
+
+    secret = Report.objects.create(
+        category=category,
+        occurred_at=timezone.now(),
+        district=problem.district,
+        organisation=organisations["lpo_city"],
+        confidentiality=Confidentiality.ORGANISATION,
+        description="Langning i trapphuset",
+    )
+    ProblemReport.objects.create(problem=problem, report=secret)
+    client.force_login(social_centrum)  # the city's analyst does not see the police's report
+    client.get(reverse("plans:problem_detail", args=[problem.pk]))
+    assert not AuditEvent.objects.filter(action="report.listed").exists()
+    client.force_login(police_centrum)
+    client.get(reverse("plans:problem_detail", args=[problem.pk]))
+    (event,) = AuditEvent.objects.filter(action="report.listed")
+    assert event.actor == police_centrum
+    assert event.details["ids"] == [secret.pk]
+    assert event.details["problem"] == problem.pk
