@@ -89,10 +89,7 @@ def answered_rows(body, *, by) -> dict:
                 assert row[name] is None, (name, row)
         key = (datetime.fromisoformat(row["period_start"]).date(), *[row[n] for n in names])
         assert key not in answered, key
-        answered[key] = {
-            field: row[field]
-            for field in ("reports", "severity_sum")
-        }
+        answered[key] = {field: row[field] for field in ("reports", "severity_sum")}
     return answered
 
 
