@@ -7,6 +7,7 @@
    may not read, and "N linked reports" beside "M you may read".
 """
 
+import copy
 import importlib
 from datetime import date, datetime, time
 
@@ -28,8 +29,10 @@ from incidents.selectors.situation import (
 from incidents.services.situation import situation_picture_create, situation_picture_sign
 from overview.selectors.periods import period_value
 from overview.services.rollup import rollup_changes
-from plans.models import Problem, ProblemReport
-from plans.selectors.priority import priority_scores
+from plans.choices import PriorityLevel
+from plans.models import PriorityDecision, Problem, ProblemReport
+from plans.selectors.priority import PriorityScore, priority_scores
+from plans.services.priority import priority_decision_record
 
 PUBLIC = Confidentiality.PARTNERSHIP
 POLICE_ONLY = Confidentiality.ORGANISATION
@@ -245,3 +248,32 @@ def test_it_never_counts_more_linked_reports_than_the_reader_may_read(
         # The priority's count is the same for both, and never above what either reads.
         assert page.context["score"].as_json() == score.as_json()
         assert frequency.inputs["reports"] <= page.context["report_count"]
+
+
+def test_it_rescores_decisions_that_counted_hidden_reports(geography, report, social_centrum):
+    """Decisions recorded before issue #9 kept a breakdown of every linked report: the data
+    migration re-scores their report criteria on the shared base."""
+    today = timezone.localdate()
+    linked = [report("centrum", "sf_centrum", PUBLIC, "vald", today)]
+    linked += [report("centrum", "lpo_city", POLICE_ONLY, "vald", today) for _ in range(2)]
+    problem = _problem(geography, social_centrum, linked)
+    decision = priority_decision_record(
+        actor=social_centrum, problem=problem, level=PriorityLevel.PRIORITISED, reason="Ökar."
+    ).obj
+    now = decision.breakdown
+    legacy = copy.deepcopy(now)
+    for component in legacy["components"]:
+        if component["criterion"] == "frequency":
+            component["inputs"] |= {"reports": 3, "restricted": 2}
+            component["points"] = "9.9"
+    PriorityDecision.objects.filter(pk=decision.pk).update(breakdown=legacy, score="99.9")
+    migration = importlib.import_module("plans.migrations.0004_rescore_decisions_on_shared_base")
+
+    migration.rescore(apps, None)
+
+    decision.refresh_from_db()
+    frequency = next(c for c in decision.breakdown["components"] if c["criterion"] == "frequency")
+    assert frequency["inputs"] == {"reports": 1, "full_at": frequency["inputs"]["full_at"]}
+    assert decision.breakdown["recomputed_from"]["basis"] == "all"
+    assert decision.score == PriorityScore.from_json(now).total
+    assert decision.level == PriorityLevel.PRIORITISED and decision.reason == "Ökar."
