@@ -6,11 +6,13 @@ primärområden, categories, days and sources, folds the rollups, and then, for 
 (a housing company's API token, a housing company's reporter, a social-services analyst, a
 police analyst and a coordinator):
 
-1. **Indistinguishability.** It asks every grain × every grouping (``by`` subset) of
-   ``overview_counts`` for a period, and the same under district, category and source
-   filters, plus the dashboards, the lägesbild (draft and agreed figures) and a problem's
-   priority inputs. Then it adds random records the viewer may not read (some of them one or
-   two alone in a cell), folds, asks again and requires every answer to be identical. Answers
+1. **Indistinguishability.** Each seed, one viewer in turn asks every grain × every grouping
+   (``by`` subset) of ``overview_counts`` for a period, and every grain under district,
+   category and source filters, and opens their dashboards, the lägesbild (draft and agreed
+   figures) and a problem's priority inputs; the other viewers ask a random sample of the
+   same grid. Then it adds random records that viewer may not read (some of them one or two
+   alone in a cell), folds, asks again (the full grid a quarter per seed, so that over its
+   four seeds every query is compared) and requires every answer to be identical. Answers
    that do not change when hidden records change cannot reveal them, whatever arithmetic is
    done on them.
 2. **The solver.** The unknowns are the viewer's hidden counts per atomic cell (day ×
