@@ -159,7 +159,7 @@ def _chart(figures: SituationFigures) -> Drawing:
     row_height = 2 * bar + 8
     height = 24 + row_height * len(rows)
     drawing = Drawing(width, height)
-    largest = max([c.count or 0 for r in rows for c in (r.current, r.previous)] or [0])
+    largest = max([c.count for r in rows for c in (r.current, r.previous)] or [0])
     scale = (width - label_width - value_width) / largest if largest else 0
     for index, (key, label) in enumerate(
         (("current", figures.current.label), ("previous", figures.previous.label))
@@ -182,7 +182,7 @@ def _chart(figures: SituationFigures) -> Drawing:
         for offset, key in enumerate(("current", "previous")):
             cell = getattr(row, key)
             y = top - (offset + 1) * bar
-            length = (cell.count or 0) * scale
+            length = cell.count * scale
             drawing.add(
                 Rect(
                     label_width,
@@ -240,12 +240,9 @@ def situation_picture_pdf(*, picture: SituationPicture) -> bytes:
     story.append(
         _text(
             _(
-                "Counted from all reports of the district in the period when the picture was "
-                "agreed; dismissed reports are not counted. Counts below %(threshold)s that "
-                "include records not shared with the partnership, and the city's counts below "
-                "%(threshold)s, are shown as <%(threshold)s."
-            )
-            % {"threshold": figures.threshold},
+                "Counted when the picture was agreed, from the reports shared in the "
+                "partnership; dismissed reports are not counted."
+            ),
             styles["small"],
         )
     )
@@ -263,8 +260,9 @@ def situation_picture_pdf(*, picture: SituationPicture) -> bytes:
     if figures.primary_areas:
         story.append(Paragraph(escape(_("Reports by primary area")), styles["h3"]))
         story.append(_count_table(figures.primary_areas, figures, _("Primary area"), styles))
-    story.append(Paragraph(escape(_("The district against the whole city")), styles["h3"]))
-    story.append(_city_table(figures, styles))
+    if figures.city_total is not None:
+        story.append(Paragraph(escape(_("The district against the whole city")), styles["h3"]))
+        story.append(_city_table(figures, styles))
 
     story.append(Paragraph(escape(_("Signatures")), styles["h2"]))
     for signature in picture.signatures.select_related("organisation", "signed_by"):

@@ -2,8 +2,8 @@
 
 Every chart is an image with a title and a description for screen readers, and the page puts
 the same numbers in a table beside it. Lines differ by dash pattern as well as by colour
-(Okabe–Ito colours, told apart with colour-blindness too). A suppressed count ("<3") draws
-no point: the line breaks there, as the table says "<3".
+(Okabe–Ito colours, told apart with colour-blindness too). A month without a value (None)
+draws no point: the line breaks there.
 """
 
 from dataclasses import dataclass
@@ -29,7 +29,7 @@ _LEGEND_ROW = 20
 @dataclass(frozen=True)
 class Line:
     label: str
-    values: list[int | None]  # one per month; None where suppressed
+    values: list[int | None]  # one per month; None where there is no value
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Bars:
     """A row of the bar chart: this period's and the previous one's count as shown."""
 
     label: str
-    current: int | None  # None where suppressed
+    current: int | None  # None where there is no value
     current_display: str
     previous: int | None
     previous_display: str
@@ -136,7 +136,7 @@ def line_chart_svg(
                     dash,
                 )
             )
-            if len(points) == 1:  # a lone month between two suppressed ones
+            if len(points) == 1:  # a lone month between two without a value
                 px, py = points[0].split(",")
                 parts.append(
                     format_html('<circle cx="{}" cy="{}" r="3" fill="{}"/>', px, py, colour)

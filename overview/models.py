@@ -14,8 +14,8 @@ How they stay exact (the design in full is in ``overview/services/rollup.py``):
   day that differs; ``manage.py rollup --full`` rebuilds everything.
 
 The count tables carry the owning organisation and the confidentiality of the reports they
-count, so that each viewer's readable part of a figure can be told from the rest (small-count
-suppression, ``overview.selectors.counts``). Their foreign keys have neither database
+count, so that each figure can be summed over the buckets its viewer may read
+(``overview.selectors.counts``). Their foreign keys have neither database
 constraint nor index: they are derived data, rebuilt from the reports, and an index or a
 constraint check per row would make the rebuild several times slower.
 """

@@ -77,7 +77,6 @@ def _render(request, dashboard: Dashboard, *, understood: bool):
         "period_selected": period_value(period),
         "period_understood": understood,
         "period_running": period_is_running(period),
-        "threshold": settings.TRYGG_SMALL_COUNT_THRESHOLD,
         "district_chart": _series_chart(
             dashboard.series_by_district,
             title=_("Reports per month by district"),

@@ -313,7 +313,6 @@ SPECTACULAR_SETTINGS = {
 
 # Trygg's own knobs.
 TRYGG_DEMO_PASSWORD = env.get_str("TRYGG_DEMO_PASSWORD", "trygg-demo")
-TRYGG_SMALL_COUNT_THRESHOLD = env.get_int("TRYGG_SMALL_COUNT_THRESHOLD", 3, min_value=1)
 # Map tiles are optional: the report form and dashboards draw the district outlines without
 # them. An empty value means no tile layer (and no request to any outside server).
 TRYGG_MAP_TILE_URL = env.get_str("TRYGG_MAP_TILE_URL", "")

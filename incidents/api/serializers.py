@@ -233,10 +233,8 @@ class SignatureSerializer(serializers.ModelSerializer):
 
 
 class CellSerializer(serializers.Serializer):
-    count = serializers.IntegerField(
-        allow_null=True, help_text="null where a small count is suppressed."
-    )
-    display = serializers.CharField(help_text='The count as shown, e.g. "<3".')
+    count = serializers.IntegerField()
+    display = serializers.CharField(help_text="The count as shown.")
 
 
 class CountRowSerializer(serializers.Serializer):
@@ -263,9 +261,13 @@ class PeriodSerializer(serializers.Serializer):
 
 
 class FiguresSerializer(serializers.Serializer):
-    """The agreed figures, with small counts suppressed as on the page."""
+    """The agreed figures, as on the page: of the reports shared in the partnership."""
 
-    threshold = serializers.IntegerField()
+    basis = serializers.ChoiceField(
+        choices=[("partnership", "partnership"), ("visible", "visible")],
+        help_text="What the figures count: `partnership`, the district's reports shared in "
+        "the partnership (an agreed picture), or `visible`, the reports you may read.",
+    )
     computed_at = serializers.DateTimeField(allow_null=True)
     current = PeriodSerializer()
     previous = PeriodSerializer()
@@ -274,8 +276,10 @@ class FiguresSerializer(serializers.Serializer):
     categories = CountRowSerializer(many=True)
     places = CountRowSerializer(many=True)
     primary_areas = CountRowSerializer(many=True)
-    city = CityRowSerializer(many=True)
-    city_total = CityRowSerializer()
+    city = CityRowSerializer(
+        many=True, help_text="The comparison with the whole city; empty for an agreed picture."
+    )
+    city_total = CityRowSerializer(allow_null=True)
 
 
 class SituationPictureSerializer(serializers.ModelSerializer):

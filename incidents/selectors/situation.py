@@ -5,8 +5,17 @@ primärområde, the city), each counting the period, the previous period and the
 last year at once with filtered aggregates. The number of queries therefore stays the same
 whatever the number of reports.
 
-A draft's figures are computed when they are shown, from the reports the viewer may read. An
-agreed picture shows the figures frozen when it was agreed (``SituationPicture.figures``).
+**What the figures count** follows the one rule of every figure in Trygg (named and argued in
+``overview.selectors.counts``): only what the viewer may read in detail.
+
+- A draft's figures are computed when they are shown, from the reports the viewer may read.
+- An agreed picture is a joint document: its figures are frozen when it is agreed and shown
+  alike to every reader of the picture (both parties' staff of the district, coordinators),
+  so they count the shared base, the ``partnership``-level reports of the district, which
+  every one of those readers may read (``shared_reports``). Organisation-level reports of
+  either party are in no joint figure.
+- The comparison with the whole city is shown only to those who read the whole city: anyone
+  else's readable "city" is their own district. An agreed picture has none.
 """
 
 from dataclasses import dataclass
@@ -18,19 +27,20 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import Confidentiality
+from accounts.choices import CONTENT_ROLES, Confidentiality
+from accounts.scoping import access_for
 from areas.models import District
 from incidents.choices import PeriodKind, PictureStatus, ReportStatus
 from incidents.models import Category, Report, SituationPicture
 
-FIGURES_SCHEMA = 1
+FIGURES_SCHEMA = 2
 TOP_PLACES = 10
 # A dismissed report was judged wrong or a duplicate; it does not describe the situation.
 COUNTED_STATUSES = (ReportStatus.NEW, ReportStatus.REVIEWED, ReportStatus.LINKED)
 PERIOD_KEYS = ("current", "previous", "last_year")
 # What the figures were compiled from.
 BASIS_VISIBLE = "visible"  # a draft: the reports the viewer may read
-BASIS_ALL = "all"  # an agreed picture: every report of the district, as both sides agreed
+BASIS_PARTNERSHIP = "partnership"  # an agreed picture: what every reader of it may read
 NOT_AVAILABLE = "–"
 CHART_TITLE = _("Reports by main category, this period and the previous one")
 
@@ -121,32 +131,30 @@ def situation_picture_list(*, user, district: District | None = None) -> QuerySe
 # --- Compiling the figures ----------------------------------------------------------------------
 
 
+def shared_reports() -> QuerySet:
+    """The reports every reader of a joint document of their district may read: the
+    ``partnership``-level ones (``accounts.scoping.visibility_filter`` gives them to both
+    parties' staff of the district and to coordinators, the readers of situation pictures and
+    problems). Joint figures (an agreed lägesbild, a problem's priority) count these only."""
+    return Report.objects.filter(confidentiality=Confidentiality.PARTNERSHIP)
+
+
 def _period_counts(periods: dict[str, Period]) -> dict:
-    """Filtered aggregates: the count of each period, and of its records that are not shared
-    with the whole partnership (needed to know whether a small count would reveal them)."""
-    shared = Q(confidentiality=Confidentiality.PARTNERSHIP)
-    aggregates = {}
-    for key, period in periods.items():
-        aggregates[key] = Count("pk", filter=period.as_filter())
-        aggregates[f"{key}_restricted"] = Count("pk", filter=period.as_filter() & ~shared)
-    return aggregates
+    """Filtered aggregates: the count of each period."""
+    return {key: Count("pk", filter=period.as_filter()) for key, period in periods.items()}
 
 
 def _counts(row: dict) -> dict:
-    return {
-        "counts": {key: row[key] for key in PERIOD_KEYS},
-        "restricted": {key: row[f"{key}_restricted"] for key in PERIOD_KEYS},
-    }
+    return {"counts": {key: row[key] for key in PERIOD_KEYS}}
 
 
 def _zero() -> dict:
-    return {"counts": dict.fromkeys(PERIOD_KEYS, 0), "restricted": dict.fromkeys(PERIOD_KEYS, 0)}
+    return {"counts": dict.fromkeys(PERIOD_KEYS, 0)}
 
 
 def _add(into: dict, counts: dict) -> None:
-    for part in ("counts", "restricted"):
-        for key in PERIOD_KEYS:
-            into[part][key] += counts[part][key]
+    for key in PERIOD_KEYS:
+        into["counts"][key] += counts["counts"][key]
 
 
 def _by_current(row: dict) -> tuple:
@@ -154,14 +162,19 @@ def _by_current(row: dict) -> tuple:
 
 
 def situation_figures_compute(
-    *, reports: QuerySet, district: District, period: Period, basis: str
+    *,
+    reports: QuerySet,
+    district: District,
+    period: Period,
+    basis: str,
+    with_city: bool = False,
 ) -> dict:
     """The figures of ``district`` for ``period``, as plain JSON-ready data.
 
-    ``reports`` is what the district's counts are drawn from (the viewer's visible reports
-    for a draft, all reports when a picture is agreed). The city comparison always counts
-    every report in the city, placed or not, since it is an aggregate; its small counts are
-    suppressed when shown.
+    ``reports`` is all the figures are drawn from: the viewer's readable reports for a draft,
+    ``shared_reports()`` when a picture is agreed. ``with_city`` adds the comparison with the
+    whole city, from the same ``reports`` placed or not: only for a base that spans the city
+    (a viewer who reads every district); else ``city`` is None.
     """
     periods = {
         "current": period,
@@ -224,28 +237,7 @@ def situation_figures_compute(
     # Reports without a primärområde come last, so that the table still adds up to the total.
     primary_areas.sort(key=lambda row: (row["code"] is None, *_by_current(row)))
 
-    city_by_category = dict(
-        Report.objects.filter(period.as_filter(), status__in=COUNTED_STATUSES)
-        .values_list("category_id")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    city_mains: dict[int, int] = dict.fromkeys(mains, 0)
-    for category in categories:
-        city_mains[category.parent_id or category.pk] += city_by_category.get(category.pk, 0)
-    city = {
-        "total": sum(city_mains.values()),
-        "categories": [
-            {
-                "code": main["code"],
-                "name": main["name"],
-                "name_en": main["name_en"],
-                "count": city_mains[pk],
-            }
-            for pk, main in mains.items()
-            if city_mains[pk]
-        ],
-    }
+    city = _city(reports, period, categories, mains) if with_city else None
 
     return {
         "schema": FIGURES_SCHEMA,
@@ -264,8 +256,34 @@ def situation_figures_compute(
     }
 
 
+def _city(reports: QuerySet, period: Period, categories, mains: dict) -> dict:
+    city_by_category = dict(
+        reports.filter(period.as_filter(), status__in=COUNTED_STATUSES)
+        .values_list("category_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    city_mains: dict[int, int] = dict.fromkeys(mains, 0)
+    for category in categories:
+        city_mains[category.parent_id or category.pk] += city_by_category.get(category.pk, 0)
+    return {
+        "total": sum(city_mains.values()),
+        "categories": [
+            {
+                "code": main["code"],
+                "name": main["name"],
+                "name_en": main["name_en"],
+                "count": city_mains[pk],
+            }
+            for pk, main in mains.items()
+            if city_mains[pk]
+        ],
+    }
+
+
 def situation_figures_for_picture(*, picture: SituationPicture, user) -> dict:
-    """The figures to show ``user``: frozen if agreed, else compiled from what they may read."""
+    """The figures to show ``user``: frozen if agreed, else compiled from what they may read
+    (with the city comparison only for those who read the whole city)."""
     if picture.status == PictureStatus.AGREED and picture.figures:
         return picture.figures
     return situation_figures_compute(
@@ -273,4 +291,5 @@ def situation_figures_for_picture(*, picture: SituationPicture, user) -> dict:
         district=picture.district,
         period=picture_period(picture),
         basis=BASIS_VISIBLE,
+        with_city=access_for(user).district_ids(*CONTENT_ROLES) is None,
     )

@@ -1,18 +1,19 @@
-"""How a situation picture's figures are shown: cells with small counts suppressed,
-changes, drill-down links and the bar chart (HTML and, through incidents.pdf, PDF)."""
+"""How a situation picture's figures are shown: cells, changes, drill-down links and the bar
+chart (HTML and, through incidents.pdf, PDF). What the figures count is decided when they are
+compiled (``incidents.selectors.situation``): only reports the reader may read, so nothing
+here has to be withheld."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 
 from incidents.selectors.situation import (
-    BASIS_ALL,
+    BASIS_PARTNERSHIP,
     CHART_TITLE,
     COUNTED_STATUSES,
     NOT_AVAILABLE,
@@ -23,25 +24,15 @@ from incidents.selectors.situation import (
 # --- Showing the figures ------------------------------------------------------------------------
 
 
-def small_count(count: int, *, threshold: int) -> str:
-    """``count`` as shown where it may include records the viewer cannot read in detail:
-    a count of 1 up to ``threshold`` - 1 becomes "<threshold"; 0 reveals nothing and stays."""
-    return f"<{threshold}" if is_small_count(count, threshold=threshold) else str(count)
-
-
-def is_small_count(count: int, *, threshold: int) -> bool:
-    return 0 < count < threshold
-
-
 def _percent(part: int, whole: int) -> str:
     return f"{round(part * 100 / whole)}\u00a0%" if whole else NOT_AVAILABLE
 
 
 @dataclass(frozen=True)
 class Cell:
-    """One count as shown: ``count`` is None when it is suppressed."""
+    """One count as shown."""
 
-    count: int | None
+    count: int
     display: str
     url: str = ""
 
@@ -53,8 +44,6 @@ class Change:
 
 
 def _change(current: Cell, earlier: Cell) -> Change:
-    if current.count is None or earlier.count is None:
-        return Change(NOT_AVAILABLE, NOT_AVAILABLE)
     difference = current.count - earlier.count
     absolute = f"{difference:+d}" if difference else "±0"
     if not earlier.count:
@@ -98,7 +87,6 @@ class SituationFigures:
 
     basis: str
     computed_at: datetime | None
-    threshold: int
     current: Period
     previous: Period
     last_year: Period
@@ -106,12 +94,12 @@ class SituationFigures:
     categories: list[CountRow]
     places: list[CountRow]
     primary_areas: list[CountRow]
-    city: list[CityRow]
-    city_total: CityRow
+    city: list[CityRow]  # empty, and city_total None, where there is no city comparison
+    city_total: CityRow | None
 
     @property
     def is_frozen(self) -> bool:
-        return self.basis == BASIS_ALL
+        return self.basis == BASIS_PARTNERSHIP
 
     @property
     def main_categories(self) -> list[CountRow]:
@@ -124,11 +112,10 @@ def _label(row: dict) -> str:
 
 
 class _Presenter:
-    """Turns the stored figures into cells: suppression, changes and drill-down links."""
+    """Turns the stored figures into cells: changes and drill-down links."""
 
     def __init__(self, figures: dict, *, links: bool) -> None:
         self.figures = figures
-        self.threshold = settings.TRYGG_SMALL_COUNT_THRESHOLD
         self.periods = {
             key: Period(
                 value["kind"], date.fromisoformat(value["start"]), date.fromisoformat(value["end"])
@@ -154,18 +141,10 @@ class _Presenter:
 
     def district_cell(self, row: dict, period_key: str, filters: dict | None) -> Cell:
         count = row["counts"][period_key]
-        # A frozen figure counts every report of the district, including some that not every
-        # reader of the picture may read; a small count of those would point at them.
-        hidden = self.figures["basis"] == BASIS_ALL and row["restricted"][period_key] > 0
-        if hidden and is_small_count(count, threshold=self.threshold):
-            return Cell(None, small_count(count, threshold=self.threshold))
         url = self.link(period_key, **filters) if count and filters is not None else ""
         return Cell(count, str(count), url)
 
     def city_cell(self, count: int) -> Cell:
-        # The city's counts include other districts' and other organisations' reports.
-        if is_small_count(count, threshold=self.threshold):
-            return Cell(None, small_count(count, threshold=self.threshold))
         return Cell(count, str(count))
 
     def count_row(self, row: dict, label: str, filters: dict | None, level: int = 0) -> CountRow:
@@ -177,18 +156,13 @@ class _Presenter:
 
     def city_row(self, label: str, district: Cell, city: Cell, totals: tuple[Cell, Cell]):
         district_total, city_total = totals
-        both = district.count is not None and city.count is not None
         return CityRow(
             label=label,
             district=district,
             city=city,
-            share_of_city=_percent(district.count, city.count) if both else NOT_AVAILABLE,
-            district_profile=_percent(district.count, district_total.count)
-            if district.count is not None and district_total.count is not None
-            else NOT_AVAILABLE,
-            city_profile=_percent(city.count, city_total.count)
-            if city.count is not None and city_total.count is not None
-            else NOT_AVAILABLE,
+            share_of_city=_percent(district.count, city.count),
+            district_profile=_percent(district.count, district_total.count),
+            city_profile=_percent(city.count, city_total.count),
         )
 
     def present(self) -> SituationFigures:
@@ -210,7 +184,24 @@ class _Presenter:
             for row in figures["primary_areas"]
         ]
         total = self.count_row(figures["total"], gettext("All reports"), {})
+        city, city_total = self.city_rows(total) if figures.get("city") else ([], None)
+        computed_at = figures.get("computed_at")
+        return SituationFigures(
+            basis=figures["basis"],
+            computed_at=datetime.fromisoformat(computed_at) if computed_at else None,
+            current=self.periods["current"],
+            previous=self.periods["previous"],
+            last_year=self.periods["last_year"],
+            total=total,
+            categories=categories,
+            places=places,
+            primary_areas=primary_areas,
+            city=city,
+            city_total=city_total,
+        )
 
+    def city_rows(self, total: CountRow) -> tuple[list[CityRow], CityRow]:
+        figures = self.figures
         city_counts = {row["code"]: row["count"] for row in figures["city"]["categories"]}
         city_total = self.city_cell(figures["city"]["total"])
         totals = (total.current, city_total)
@@ -232,21 +223,7 @@ class _Presenter:
                 city.append(
                     self.city_row(_label(row), Cell(0, "0"), self.city_cell(row["count"]), totals)
                 )
-        computed_at = figures.get("computed_at")
-        return SituationFigures(
-            basis=figures["basis"],
-            computed_at=datetime.fromisoformat(computed_at) if computed_at else None,
-            threshold=self.threshold,
-            current=self.periods["current"],
-            previous=self.periods["previous"],
-            last_year=self.periods["last_year"],
-            total=total,
-            categories=categories,
-            places=places,
-            primary_areas=primary_areas,
-            city=city,
-            city_total=self.city_row(gettext("All reports"), total.current, city_total, totals),
-        )
+        return city, self.city_row(gettext("All reports"), total.current, city_total, totals)
 
 
 def situation_figures_present(*, figures: dict, links: bool = True) -> SituationFigures:
@@ -271,10 +248,10 @@ def situation_chart_svg(
     """Main categories, this period against the previous one, as inline SVG drawn here.
 
     The table beside it carries the same numbers; the SVG is an image with a title and a
-    description for screen readers. A suppressed count draws no bar, only its "<3".
+    description for screen readers.
     """
     rows = figures.main_categories
-    largest = max([cell.count or 0 for row in rows for cell in (row.current, row.previous)] or [0])
+    largest = max([cell.count for row in rows for cell in (row.current, row.previous)] or [0])
     scale = (_CHART_WIDTH - _LABEL_WIDTH - _VALUE_WIDTH) / largest if largest else 0
     height = _TOP + _ROW_HEIGHT * len(rows) + 6
     parts = []
@@ -305,7 +282,7 @@ def situation_chart_svg(
         for offset, key in enumerate(("current", "previous")):
             cell = getattr(row, key)
             bar_y = y + offset * _BAR_HEIGHT
-            width = round((cell.count or 0) * scale, 1)
+            width = round(cell.count * scale, 1)
             parts.append(
                 format_html(
                     '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'

@@ -2,11 +2,10 @@
 
 A picture is drafted and edited by the district's analysts and managers of the two parties
 (social services and the police) and agreed when a manager of each party has signed it for
-their own organisation. On agreement its figures are computed once from *every* report of the
-district and period, not only those the last signer may read: the agreed picture is the joint
-picture both parties stand behind, and its small counts that include records not shared with
-the partnership are suppressed when shown (``incidents.selectors.situation``). From then on
-nothing in it changes.
+their own organisation. On agreement its figures are computed once from the shared base, the
+district's ``partnership``-level reports: the agreed picture is the joint picture both parties
+stand behind and every one of its readers sees the same figures, so it counts only what every
+one of them may read (``incidents.selectors.situation``). From then on nothing in it changes.
 """
 
 from dataclasses import dataclass
@@ -26,12 +25,13 @@ from core.concurrency import EditConflict
 from core.exceptions import DomainError
 from core.identity_numbers import mask_identity_numbers
 from incidents.choices import PeriodKind, PictureStatus
-from incidents.models import Report, SituationPicture, SituationPictureSignature
+from incidents.models import SituationPicture, SituationPictureSignature
 from incidents.pdf import situation_picture_pdf
 from incidents.selectors.situation import (
-    BASIS_ALL,
+    BASIS_PARTNERSHIP,
     Period,
     picture_period,
+    shared_reports,
     situation_figures_compute,
 )
 
@@ -266,10 +266,10 @@ def situation_picture_sign(
 
 def _agree(*, actor, picture: SituationPicture, request) -> None:
     picture.figures = situation_figures_compute(
-        reports=Report.objects.all(),
+        reports=shared_reports(),
         district=picture.district,
         period=picture_period(picture),
-        basis=BASIS_ALL,
+        basis=BASIS_PARTNERSHIP,
     )
     picture.status = PictureStatus.AGREED
     picture.agreed_at = timezone.now()

@@ -1,6 +1,6 @@
 """Shapes of the overview API: the counts' query, checked here so that every bad parameter is a
-400 that names it, and the aggregate rows as ``overview_counts`` returns them (suppression is
-the selector's; nothing here decides what a viewer may see)."""
+400 that names it, and the aggregate rows as ``overview_counts`` returns them (what a figure
+counts is the selector's; nothing here decides what a viewer may see)."""
 
 import re
 
@@ -175,18 +175,9 @@ class OverviewCountRowSerializer(serializers.Serializer):
     )
     source_kind = serializers.ChoiceField(choices=SourceKind.choices, allow_null=True)
     reports = serializers.IntegerField(
-        allow_null=True,
-        help_text="Reports (dismissed ones not counted); null when suppressed.",
+        help_text="The reports you may read in detail (dismissed ones not counted)."
     )
-    reports_display = serializers.CharField(
-        help_text='The count as shown: "<3" when suppressed, else the number.'
-    )
-    severity_sum = serializers.IntegerField(
-        allow_null=True, help_text="The reports' severities summed; null when suppressed."
-    )
-    suppressed = serializers.BooleanField(
-        help_text="A small count that includes reports you may not read in detail."
-    )
+    severity_sum = serializers.IntegerField(help_text="Those reports' severities summed.")
 
     def to_representation(self, row: CountRow):
         # Written out: a span of days by every dimension can make thousands of rows, and the
@@ -200,9 +191,7 @@ class OverviewCountRowSerializer(serializers.Serializer):
             "main_category": row.main_category,
             "source_kind": row.source_kind,
             "reports": row.reports,
-            "reports_display": row.reports_display,
             "severity_sum": row.severity_sum,
-            "suppressed": row.suppressed,
         }
 
 
@@ -212,7 +201,9 @@ class OverviewCountsSerializer(serializers.Serializer):
         help_text="When the rollups these figures come from were last brought up to date "
         "(a fold of new changes, the periodic check or a rebuild); null if never.",
     )
-    threshold = serializers.IntegerField(
-        help_text="Counts below this are suppressed where they include reports you may not read."
+    counted = serializers.ChoiceField(
+        choices=[("readable", "readable")],
+        help_text="What the figures count: `readable`, the reports you may read in detail "
+        "and nothing else.",
     )
     results = OverviewCountRowSerializer(many=True)

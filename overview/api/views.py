@@ -1,11 +1,11 @@
-"""The overview API: report counts from the rollups, with small counts suppressed.
+"""The overview API: report counts from the rollups, of the reports the caller may read.
 
-Reach and suppression are ``overview.selectors.counts``'s, as on the dashboards: coordinators
+Reach and what a figure counts are ``overview.selectors.counts``'s, as on the dashboards
+(figures computed only from what the viewer may read in detail): coordinators
 see every district and the unplaced reports, everyone else with a content role (staff,
 partners, API clients) their own districts. Nothing here filters by district or organisation.
 """
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
@@ -31,7 +31,7 @@ COUNTS_EXAMPLE = OpenApiExample(
     "Nordost by main category",
     value={
         "computed_at": "2026-03-02T08:15:04.112233+01:00",
-        "threshold": 3,
+        "counted": "readable",
         "results": [
             {
                 "period_start": "2026-02-01",
@@ -41,9 +41,7 @@ COUNTS_EXAMPLE = OpenApiExample(
                 "main_category": "brott",
                 "source_kind": None,
                 "reports": 14,
-                "reports_display": "14",
                 "severity_sum": 37,
-                "suppressed": False,
             },
             {
                 "period_start": "2026-02-01",
@@ -52,10 +50,8 @@ COUNTS_EXAMPLE = OpenApiExample(
                 "category": None,
                 "main_category": "ordning",
                 "source_kind": None,
-                "reports": None,
-                "reports_display": "<3",
-                "severity_sum": None,
-                "suppressed": True,
+                "reports": 2,
+                "severity_sum": 3,
             },
         ],
     },
@@ -82,10 +78,10 @@ class OverviewCountsView(ApiViewMixin, APIView):
             "reads content sees their own districts, a token the districts it was given. "
             "A `district` or `primary_area` outside that reach answers 403. People: any "
             "content role; tokens: overview:read.\n\n"
-            "**Suppression.** A figure that includes reports you may not read in detail is "
-            "shown only from `threshold` up: below, `reports` and `severity_sum` are null, "
-            '`reports_display` reads "<3" and `suppressed` is true. A figure made only of '
-            "reports you may read is always shown.\n\n"
+            "**What is counted.** Only the reports you may read in detail (`counted`: "
+            "`readable`): a report you may not read adds to no figure, so no grouping, grain, "
+            "period or filter can reveal it. This is the rule statistical offices such as "
+            "SCB and ONS apply to releases: a recipient gets only what they may receive.\n\n"
             "**Not paginated.** The answer is bounded by the longest span each grain allows "
             "(see `end`), so every row comes in one response."
         ),
@@ -107,7 +103,7 @@ class OverviewCountsView(ApiViewMixin, APIView):
             raise ValidationError({field: [error.message]}) from None
         answer = {
             "computed_at": counts_computed_at(),
-            "threshold": settings.TRYGG_SMALL_COUNT_THRESHOLD,
+            "counted": "readable",
             "results": rows,
         }
         return Response(serializers.OverviewCountsSerializer(answer).data)

@@ -1,24 +1,28 @@
-"""Counts from the rollups as a viewer may see them: small-count suppression, and the aggregate
-rows that the pages and the API share.
+"""Counts from the rollups as a viewer may see them, and the aggregate rows that the pages and
+the API share.
 
-**Suppression.** The rollups keep each bucket's owning organisation and confidentiality, so
-the part of any figure that a viewer may read in detail is known: it is the sum over the
-buckets that ``accounts.scoping.visibility_filter`` (the one read rule of the portal) lets the
-viewer read, applied to the rollup's own district, organisation and confidentiality columns.
-A figure that includes records the viewer may not read is shown only from
-``TRYGG_SMALL_COUNT_THRESHOLD`` up; below, it reads "<3" and its severity is withheld too
-(DESIGN.md section 5). A figure made only of readable records is shown as it is.
+**What a figure counts: only what the viewer may read.** The method is the one statistical
+offices such as SCB and ONS state as "release to a recipient only what the recipient may
+receive": every figure a viewer sees is computed from the records that viewer may read in
+detail, and from nothing else. A record the viewer cannot read contributes to no count, sum,
+share, average or trend they are shown, so no arithmetic over any number of figures (other
+groupings, grains, periods, filters, totals against their parts) can bring it back: the
+figures are a function of the readable records alone, and two data sets that differ only in
+unreadable records give the viewer identical answers (``tests/security/test_inference.py``
+checks exactly that, and solves for hidden cells).
 
-What this does not do: secondary suppression. A shown total minus its shown parts can still
-reveal a suppressed part; the pages show totals and parts side by side as the lägesbild does.
+The rollups keep each bucket's owning organisation, district and confidentiality, so the
+readable part of any bucket is known: ``accounts.scoping.visibility_filter`` (the one read rule
+of the portal), applied to the rollup's own columns, picks the buckets the viewer may read,
+and only those are summed. This replaces the earlier small-count suppression ("<3"), which
+totals and other groupings of the same data could undo by subtraction (issue #9).
 """
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Q, Sum, Value
+from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDay, TruncMonth, TruncQuarter, TruncWeek
 from django.db.models.functions import TruncYear as _TruncYear
 from django.utils.translation import gettext as _
@@ -29,7 +33,6 @@ from areas.models import District, PrimaryArea
 from core.exceptions import DomainError
 from incidents.models import Category
 from incidents.selectors.situation import COUNTED_STATUSES
-from incidents.selectors.situation_display import is_small_count, small_count
 from overview.choices import Grain
 from overview.models import AreaMonthCount, ReportDayCount, ReportMonthCount
 
@@ -38,67 +41,51 @@ from overview.models import AreaMonthCount, ReportDayCount, ReportMonthCount
 
 @dataclass(frozen=True)
 class Figure:
-    """A count of reports, the part of it the viewer may read, and their summed severity."""
+    """A count of the reports the viewer may read, and their summed severity."""
 
     total: int = 0
-    readable: int = 0
     severity_sum: int = 0
 
     @property
-    def threshold(self) -> int:
-        return settings.TRYGG_SMALL_COUNT_THRESHOLD
-
-    @property
-    def suppressed(self) -> bool:
-        """A small count that includes records the viewer may not read."""
-        return self.total > self.readable and is_small_count(self.total, threshold=self.threshold)
-
-    @property
-    def value(self) -> int | None:
-        """The count, or None when it is suppressed."""
-        return None if self.suppressed else self.total
+    def value(self) -> int:
+        return self.total
 
     @property
     def display(self) -> str:
-        if self.suppressed:
-            return small_count(self.total, threshold=self.threshold)
         return str(self.total)
 
     @property
     def mean_severity(self) -> float | None:
-        if self.suppressed or not self.total:
-            return None
-        return self.severity_sum / self.total
+        return self.severity_sum / self.total if self.total else None
 
     def __add__(self, other: "Figure") -> "Figure":
-        return Figure(
-            self.total + other.total,
-            self.readable + other.readable,
-            self.severity_sum + other.severity_sum,
-        )
+        return Figure(self.total + other.total, self.severity_sum + other.severity_sum)
 
 
 def figure_sum(figures) -> Figure:
     return sum(figures, Figure())
 
 
-def figure_aggregates(user, *, prefix: str = "", where: Q | None = None) -> dict:
-    """Aggregates that make a ``Figure`` of the rows in a ``.values(...)`` group: the total,
-    the viewer's readable part and the severity sum (``figure_from(row, prefix)``)."""
-    readable = visibility_filter(user)
-    if readable is not None and where is not None:
-        readable = where & readable
+def readable_counts(rows: QuerySet, user) -> QuerySet:
+    """The rollup buckets ``user`` may read in detail: the only ones any figure is made of.
+
+    Filtering the buckets (rather than the sums) keeps out of the answer every group that has
+    only unreadable buckets, so not even its existence (a row of zeros) shows."""
+    condition = visibility_filter(user)
+    return rows.none() if condition is None else rows.filter(condition)
+
+
+def figure_aggregates(*, prefix: str = "", where: Q | None = None) -> dict:
+    """Aggregates that make a ``Figure`` of the rows in a ``.values(...)`` group
+    (``figure_from(row, prefix)``), within ``where``. Sum over ``readable_counts`` only."""
     return {
         f"{prefix}total": Coalesce(Sum("reports", filter=where), 0),
-        f"{prefix}readable": Coalesce(Sum("reports", filter=readable), 0)
-        if readable is not None
-        else Value(0),
         f"{prefix}severity": Coalesce(Sum("severity_sum", filter=where), 0),
     }
 
 
 def figure_from(row: dict, prefix: str = "") -> Figure:
-    return Figure(row[f"{prefix}total"], row[f"{prefix}readable"], row[f"{prefix}severity"])
+    return Figure(row[f"{prefix}total"], row[f"{prefix}severity"])
 
 
 # --- Who sees which aggregates ----------------------------------------------------------------
@@ -157,8 +144,7 @@ _GROUP_FIELDS = {
 class CountRow:
     """One aggregate row: a period and the values of the ``by`` dimensions (None where not
     grouped, or for reports without a district or primärområde), with its counts as the viewer
-    may see them: ``reports`` and ``severity_sum`` are None when suppressed, and
-    ``reports_display`` then reads "<3"."""
+    may see them: of the reports they may read in detail, nothing else."""
 
     period_start: date
     district: str | None
@@ -166,10 +152,8 @@ class CountRow:
     category: str | None
     main_category: str | None
     source_kind: str | None
-    reports: int | None
-    reports_display: str
-    severity_sum: int | None
-    suppressed: bool
+    reports: int
+    severity_sum: int
 
 
 def _source_table(grain: str, *, area: bool, detail: bool, areas_with_none: bool):
@@ -197,8 +181,8 @@ def overview_counts(
     """Report counts per ``grain`` period from ``start`` to ``end`` (both inclusive, snapped
     to whole periods), grouped ``by`` some of ``BY_CHOICES`` and filtered, as ``user`` may see
     them: only the districts within their reach (all, and unplaced reports, for a
-    coordinator) and with small counts suppressed. Dismissed reports are not counted (as in
-    the lägesbild). Periods and groups without reports are left out (their count is 0).
+    coordinator), counting only the reports they may read in detail. Dismissed reports are
+    not counted (as in the lägesbild). Periods and groups without reports are left out.
 
     Reads only the rollup tables: the day table for days and weeks (or a primärområde with a
     category or source, or a grouping by primärområde, which includes the reports placed in
@@ -238,7 +222,9 @@ def overview_counts(
     )
     if period_field == "month":
         start = start.replace(day=1)
-    rows = rows.filter(**{f"{period_field}__gte": start, f"{period_field}__lte": end})
+    rows = readable_counts(rows, user).filter(
+        **{f"{period_field}__gte": start, f"{period_field}__lte": end}
+    )
     if reach is not None:
         rows = rows.filter(district_id__in=sorted(reach))
     if district is not None:
@@ -257,7 +243,7 @@ def overview_counts(
     result = (
         rows.annotate(period=_TRUNC[grain](period_field))
         .values("period", *group)
-        .annotate(**figure_aggregates(user))
+        .annotate(**figure_aggregates())
         .order_by("period", *group)
     )
     counts = []
@@ -272,10 +258,8 @@ def overview_counts(
                 category=row.get("category__code"),
                 main_category=row.get("main_category_code"),
                 source_kind=row.get("source_kind"),
-                reports=figure.value,
-                reports_display=figure.display,
-                severity_sum=None if figure.suppressed else figure.severity_sum,
-                suppressed=figure.suppressed,
+                reports=figure.total,
+                severity_sum=figure.severity_sum,
             )
         )
     return counts

@@ -2,9 +2,11 @@
 
 A fixed number of queries whatever the number of reports (about ten: districts, categories,
 five GROUP BYs over the month rollups, one over the primärområde rollup, the freshness), each
-over at most 25 months of rollup rows. Every figure carries its readable part, so suppression
-(``Figure``) applies cell by cell; every figure that a viewer may follow to the report list
-carries the list's URL with the matching filters.
+over at most 25 months of rollup rows. Every figure counts only the reports the viewer may
+read in detail (``overview.selectors.counts.readable_counts``: the method and why are there),
+so a total, its parts, a change, a share, a chart and a map colour all come from the same
+readable records; every figure that a viewer may follow to the report list carries the
+list's URL with the matching filters.
 """
 
 from dataclasses import dataclass, field
@@ -22,7 +24,14 @@ from incidents.choices import SourceKind
 from incidents.models import Category
 from incidents.selectors.situation import COUNTED_STATUSES, NOT_AVAILABLE, Period
 from overview.models import AreaMonthCount, ReportMonthCount
-from overview.selectors.counts import Figure, figure_aggregates, figure_from, figure_sum
+from overview.selectors.counts import (
+    Figure,
+    aggregate_district_ids,
+    figure_aggregates,
+    figure_from,
+    figure_sum,
+    readable_counts,
+)
 from overview.selectors.freshness import Freshness, overview_freshness
 from overview.selectors.geography import MapArea, map_areas
 from overview.selectors.periods import period_value
@@ -45,9 +54,7 @@ class Change:
 
 
 def change(current: Figure, earlier: Figure) -> Change:
-    """The change from ``earlier`` to ``current``, or dashes when either is suppressed."""
-    if current.suppressed or earlier.suppressed:
-        return Change(NOT_AVAILABLE, NOT_AVAILABLE)
+    """The change from ``earlier`` to ``current``."""
     difference = current.total - earlier.total
     absolute = f"{difference:+d}" if difference else "±0"
     if not earlier.total:
@@ -114,7 +121,10 @@ class Dashboard:
     district: District | None  # None: the whole city
     periods: dict[str, Period]
     total: Row
-    city_total: Row | None  # on a district's dashboard, the whole city for comparison
+    # On a district's dashboard, the whole city for comparison: only for viewers who read the
+    # whole city (coordinators). Anyone else's readable "city" is their own districts, so a
+    # comparison would mislead and add nothing.
+    city_total: Row | None
     districts: list[Row]  # citywide: one row per district, then the unplaced reports
     categories: list[Row]  # main categories, each followed by its subcategories (level 1)
     sources: list[Row]
@@ -137,10 +147,10 @@ class Dashboard:
 
     @property
     def share_of_city(self) -> str:
-        if self.city_total is None or self.total.current.suppressed:
+        if self.city_total is None:
             return NOT_AVAILABLE
         city = self.city_total.current
-        if city.suppressed or not city.total:
+        if not city.total:
             return NOT_AVAILABLE
         return f"{round(self.total.current.total * 100 / city.total)}\u00a0%"
 
@@ -200,10 +210,10 @@ class _Links:
         }
 
 
-def _period_aggregates(user, periods: dict[str, Period]) -> dict:
+def _period_aggregates(periods: dict[str, Period]) -> dict:
     aggregates = {}
     for key, period in periods.items():
-        aggregates |= figure_aggregates(user, prefix=f"{key}_", where=_in(period))
+        aggregates |= figure_aggregates(prefix=f"{key}_", where=_in(period))
     return aggregates
 
 
@@ -228,11 +238,13 @@ def dashboard_compute(*, user, period: Period, district: District | None = None)
     links = _Links(user, periods)
     first_month = min(each.start for each in periods.values())
     series_start = _add_months(period.start.replace(day=1), -(SERIES_MONTHS - 1))
-    months = ReportMonthCount.objects.filter(
-        month__gte=min(first_month, series_start), month__lte=period.end
-    ).order_by()
+    months = (
+        readable_counts(ReportMonthCount.objects.all(), user)
+        .filter(month__gte=min(first_month, series_start), month__lte=period.end)
+        .order_by()
+    )
     scoped = months.filter(district=district) if district is not None else months
-    aggregates = _period_aggregates(user, periods)
+    aggregates = _period_aggregates(periods)
 
     districts = list(District.objects.order_by("code"))
     by_district = {
@@ -276,7 +288,9 @@ def dashboard_compute(*, user, period: Period, district: District | None = None)
         .order_by("-current_total", "source_kind")
     ]
 
-    areas = AreaMonthCount.objects.filter(month__gte=first_month, month__lte=period.end)
+    areas = readable_counts(AreaMonthCount.objects.all(), user).filter(
+        month__gte=first_month, month__lte=period.end
+    )
     if district is not None:
         areas = areas.filter(district=district)
     area_rows = [
@@ -300,7 +314,6 @@ def dashboard_compute(*, user, period: Period, district: District | None = None)
     series_by_district = None
     if district is None:
         series_by_district = _series(
-            user,
             series_months,
             "district_id",
             [(d.pk, d.slug, d.name, d) for d in districts],
@@ -309,7 +322,6 @@ def dashboard_compute(*, user, period: Period, district: District | None = None)
         )
     mains = [c for c in categories if c.parent_id is None]
     series_by_category = _series(
-        user,
         series_months,
         "category_id",
         [(c.pk, c.code, c.display_name, district) for c in mains],
@@ -322,7 +334,7 @@ def dashboard_compute(*, user, period: Period, district: District | None = None)
         district=district,
         periods=periods,
         total=total,
-        city_total=city if district is not None else None,
+        city_total=city if district is not None and aggregate_district_ids(user) is None else None,
         districts=[*district_rows, unplaced] if district is None else [],
         categories=category_rows,
         sources=sources,
@@ -383,10 +395,10 @@ def _category_rows(categories, by_category, links, district) -> list[Row]:
     return rows
 
 
-def _series(user, rows, field_name, lines, months, links, parents=None) -> Series:
+def _series(rows, field_name, lines, months, links, parents=None) -> Series:
     """Monthly figures per line; ``parents`` folds subcategories into their main category."""
     values = {}
-    for row in rows.values("month", field_name).annotate(**figure_aggregates(user)):
+    for row in rows.values("month", field_name).annotate(**figure_aggregates()):
         key = row[field_name]
         if parents is not None:
             key = parents.get(key, key)

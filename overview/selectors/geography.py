@@ -1,8 +1,8 @@
 """The dashboards' map: each district's outline, its count and its rate (reports per km²).
 
 The project has no population figures yet, so the rate is per square kilometre of the
-district's own polygon; colours step by fifths of the largest rate shown. A suppressed count
-gets no rate and the palest colour, and reads "<3" like everywhere else.
+district's own polygon; colours step by fifths of the largest rate shown. Counts are the
+viewer's readable ones, as every figure of the dashboards (``overview.selectors.counts``).
 """
 
 import math
@@ -34,7 +34,7 @@ class MapArea:
 
     @property
     def rate(self) -> float | None:
-        if self.figure.suppressed or not self.area_km2:
+        if not self.area_km2:
             return None
         return self.figure.total / self.area_km2
 
@@ -74,18 +74,14 @@ def map_areas(
     """The ``shown`` districts for the map, coloured on the scale of all ``districts``, so
     that one district's map says how it stands in the city."""
     sizes = {district.slug: area_km2(district.boundary) for district in districts}
-    rates = [
-        figures[slug].total / size
-        for slug, size in sizes.items()
-        if slug in figures and not figures[slug].suppressed and size
-    ]
+    rates = [figures[slug].total / size for slug, size in sizes.items() if slug in figures and size]
     top = max(rates, default=0)
     areas = []
     for district in shown:
         size = sizes[district.slug]
         figure = figures.get(district.slug, Figure())
         colour = NO_FIGURE_COLOUR
-        if top and not figure.suppressed and figure.total:
+        if top and figure.total:
             step = min(int(figure.total / size / top * len(RATE_COLOURS)), len(RATE_COLOURS) - 1)
             colour = RATE_COLOURS[step]
         areas.append(

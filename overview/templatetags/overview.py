@@ -8,14 +8,8 @@ register = template.Library()
 
 @register.simple_tag
 def figure(value, url: str = ""):
-    """A count as shown: "<3" (read out as "fewer than 3") when suppressed, else the number,
-    linked to the reports behind it when there is a link and something to show."""
-    if value.suppressed:
-        return format_html(
-            '<span aria-hidden="true">{}</span><span class="visually-hidden">{}</span>',
-            value.display,
-            _("fewer than %(threshold)d") % {"threshold": value.threshold},
-        )
+    """A count as shown, linked to the reports behind it when there is a link and something
+    to show."""
     if url and value.total:
         return format_html(
             '<a href="{}">{}<span class="visually-hidden"> – {}</span></a>',

@@ -14,9 +14,14 @@ The criteria:
   lie in, from the latest list in force;
 - chance to influence: the analysts' judgement (1–5) on the problem.
 
-Reports count whoever may read them: the priority is the two parties' joint assessment. The
-counts shown are suppressed below the small-count threshold when they include reports not
-shared with the partnership, as in the situation picture.
+The priority is the two parties' joint assessment, one number for every reader of the problem,
+so its report figures (counts, trend, average severity) come from the shared base only: the
+linked reports of the problem's district that are shared in the partnership
+(``incidents.selectors.situation.shared_reports``), which every reader of a problem may read
+(both parties' staff of the district and coordinators, ``plans.access``). A report only one
+party may read adds nothing, so no figure here lets the other party work it out (the rule of
+every figure in Trygg: computed only from what the viewer may read, see
+``overview.selectors.counts``).
 
 Every score of any number of problems costs the same six queries.
 """
@@ -27,8 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
-from django.db.models import Avg, Count, Q, Subquery
+from django.db.models import Avg, Count, F, Q, Subquery
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext
@@ -37,7 +41,6 @@ from accounts.choices import Confidentiality
 from areas.choices import VulnerabilityCategory
 from areas.models import VulnerableArea
 from incidents.selectors.situation import COUNTED_STATUSES
-from incidents.selectors.situation_display import is_small_count, small_count
 from plans.choices import Criterion
 from plans.models import PriorityWeights, Problem, ProblemReport, ResidentConcern
 
@@ -194,31 +197,21 @@ def priority_score(
 # --- Explanations ------------------------------------------------------------------------------
 
 
-def _count(count: int, restricted: int) -> str:
-    # A small count that includes reports not shared with the partnership would point at them.
-    threshold = settings.TRYGG_SMALL_COUNT_THRESHOLD
-    if restricted and is_small_count(count, threshold=threshold):
-        return small_count(count, threshold=threshold)
-    return str(count)
-
-
 def explain(criterion: str, inputs: dict) -> str:
     """Why a criterion gives the points it gives, in words."""
     if criterion == Criterion.FREQUENCY:
         return gettext(
-            "%(count)s linked reports in the last 12 months; %(full)s give full points."
-        ) % {"count": _count(inputs["reports"], inputs["restricted"]), "full": inputs["full_at"]}
+            "%(count)s linked reports shared in the partnership in the last 12 months; "
+            "%(full)s give full points."
+        ) % {"count": inputs["reports"], "full": inputs["full_at"]}
     if criterion == Criterion.TREND:
         return gettext(
-            "%(recent)s linked reports in the last 90 days against %(earlier)s in the 90 days "
-            "before."
-        ) % {
-            "recent": _count(inputs["recent"], inputs["restricted"]),
-            "earlier": _count(inputs["earlier"], inputs["restricted"]),
-        }
+            "%(recent)s linked reports shared in the partnership in the last 90 days against "
+            "%(earlier)s in the 90 days before."
+        ) % {"recent": inputs["recent"], "earlier": inputs["earlier"]}
     if criterion == Criterion.SEVERITY:
         if inputs["average"] is None:
-            return gettext("No linked reports in the last 12 months.")
+            return gettext("No linked reports shared in the partnership in the last 12 months.")
         return gettext("Average severity %(average)s on the scale 1–4.") % {
             "average": number_format(Decimal(inputs["average"]), 1)
         }
@@ -254,10 +247,13 @@ def _report_figures(problem_ids: list[int], as_of: date) -> dict[int, dict]:
     year = Q(report__occurred_at__gte=end - timedelta(days=FREQUENCY_DAYS))
     recent = Q(report__occurred_at__gte=end - timedelta(days=TREND_DAYS))
     earlier = Q(report__occurred_at__gte=end - timedelta(days=2 * TREND_DAYS)) & ~recent
-    restricted = ~Q(report__confidentiality=Confidentiality.PARTNERSHIP)
     rows = (
         ProblemReport.objects.filter(
             problem_id__in=problem_ids,
+            # The shared base (``shared_reports``), as a join: a report moved to another
+            # district since it was linked is not its readers' to count either.
+            report__confidentiality=Confidentiality.PARTNERSHIP,
+            report__district_id=F("problem__district_id"),
             report__status__in=COUNTED_STATUSES,
             report__occurred_at__lt=end,
         )
@@ -266,7 +262,6 @@ def _report_figures(problem_ids: list[int], as_of: date) -> dict[int, dict]:
             year=Count("pk", filter=year),
             recent=Count("pk", filter=recent),
             earlier=Count("pk", filter=earlier),
-            restricted=Count("pk", filter=year & restricted),
             severity=Avg("report__severity", filter=year),
         )
         .order_by()
@@ -341,14 +336,9 @@ def priority_inputs(
         result[problem.pk] = {
             Criterion.FREQUENCY: {
                 "reports": row.get("year", 0),
-                "restricted": row.get("restricted", 0),
                 "full_at": weights.frequency_full_at,
             },
-            Criterion.TREND: {
-                "recent": row.get("recent", 0),
-                "earlier": row.get("earlier", 0),
-                "restricted": row.get("restricted", 0),
-            },
+            Criterion.TREND: {"recent": row.get("recent", 0), "earlier": row.get("earlier", 0)},
             Criterion.SEVERITY: {
                 "average": None if severity is None else str(Decimal(severity).quantize(_SHARE))
             },

@@ -101,7 +101,6 @@ def test_it_walks_the_partner_flow_end_to_end(live_server, organisations):
     assert counts.json()["computed_at"] is not None
     rows = counts.json()["results"]
     assert {(row["district"], row["category"]) for row in rows} == {("nordost", "skadegorelse")}
-    assert not any(row["suppressed"] for row in rows)
     assert sum(row["reports"] for row in rows) == 30
     assert sum(row["severity_sum"] for row in rows) == 30 * 2
 

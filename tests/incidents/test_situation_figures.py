@@ -1,5 +1,6 @@
-"""The figures of a situation picture: periods, small counts, SQL against an independent
-count, what each viewer's draft counts, and a query budget that does not grow with reports."""
+"""The figures of a situation picture: periods, SQL against an independent count, what each
+viewer's draft and an agreed picture count, and a query budget that does not grow with
+reports."""
 
 import random
 from collections import Counter
@@ -7,7 +8,6 @@ from datetime import date, datetime, time, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,18 +16,17 @@ from areas.models import Place, PrimaryArea
 from incidents.choices import PeriodKind, ReportStatus, SourceKind
 from incidents.models import Category, Report, SituationPicture
 from incidents.selectors.situation import (
-    BASIS_ALL,
+    BASIS_PARTNERSHIP,
     BASIS_VISIBLE,
     Period,
     period_start_of,
+    shared_reports,
     situation_figures_compute,
     situation_figures_for_picture,
 )
 from incidents.selectors.situation_display import (
-    is_small_count,
     situation_chart_svg,
     situation_figures_present,
-    small_count,
 )
 
 Q1_2025 = Period.starting(PeriodKind.QUARTER, date(2025, 1, 1))
@@ -50,15 +49,6 @@ def _report(district, organisation, *, when=None, code="narkotikahandel", **extr
 
 
 # --- Pure helpers -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("count", "threshold", "shown"),
-    [(0, 3, "0"), (1, 3, "<3"), (2, 3, "<3"), (3, 3, "3"), (250, 3, "250"), (4, 5, "<5")],
-)
-def test_it_shows_small_counts_as_below_the_threshold(count, threshold, shown):
-    assert small_count(count, threshold=threshold) == shown
-    assert is_small_count(count, threshold=threshold) == (shown.startswith("<"))
 
 
 @pytest.mark.parametrize(
@@ -156,7 +146,11 @@ def _main_code(report: Report) -> str:
 
 def test_it_counts_as_an_independent_computation_does(many_reports, centrum):
     figures = situation_figures_compute(
-        reports=Report.objects.all(), district=centrum, period=Q1_2025, basis=BASIS_ALL
+        reports=Report.objects.all(),
+        district=centrum,
+        period=Q1_2025,
+        basis=BASIS_VISIBLE,
+        with_city=True,
     )
 
     everything = list(Report.objects.select_related("category__parent", "place", "primary_area"))
@@ -173,9 +167,6 @@ def test_it_counts_as_an_independent_computation_does(many_reports, centrum):
     for key in periods:
         mine = [r for r in counted if r.district_id == centrum.pk and in_period(r, key)]
         assert figures["total"]["counts"][key] == len(mine)
-        assert figures["total"]["restricted"][key] == sum(
-            r.confidentiality != Confidentiality.PARTNERSHIP for r in mine
-        )
         by_main = Counter(_main_code(r) for r in mine)
         assert {row["code"]: row["counts"][key] for row in figures["categories"]} == {
             code: by_main.get(code, 0) for code in (row["code"] for row in figures["categories"])
@@ -212,10 +203,11 @@ def test_it_counts_the_last_minutes_of_a_period_in_local_time(geography, organis
     _report(centrum, owner, when=_at(date(2025, 4, 1), 0, 5))
 
     figures = situation_figures_compute(
-        reports=Report.objects.all(), district=centrum, period=Q1_2025, basis=BASIS_ALL
+        reports=Report.objects.all(), district=centrum, period=Q1_2025, basis=BASIS_VISIBLE
     )
 
     assert figures["total"]["counts"]["current"] == 1
+    assert figures["city"] is None
 
 
 # --- What each viewer's draft counts ------------------------------------------------------------
@@ -290,13 +282,14 @@ def test_it_links_each_count_to_the_matching_reports_the_viewer_may_read(
         assert (f"/rapporter/{police_only.pk}/" in html) == (user == police_centrum)
 
 
-# --- Small counts of the city -------------------------------------------------------------------
+# --- The city, and the agreed picture's shared base ---------------------------------------------
 
 
-def test_it_shows_small_city_counts_as_below_the_threshold(
-    centrum, hisingen, organisations, draft, social_centrum
+def test_it_compares_with_the_city_only_for_those_who_read_the_whole_city(
+    centrum, hisingen, organisations, draft, social_centrum, coordinator
 ):
-    # Two police-only shootings in Hisingen: the city column must not show "2".
+    # Two police-only shootings in Hisingen and a shared report there: a Centrum analyst
+    # may read none of them, so no city figure of theirs may count them.
     for _ in range(2):
         _report(
             hisingen,
@@ -304,42 +297,31 @@ def test_it_shows_small_city_counts_as_below_the_threshold(
             code="skjutning-explosion",
             confidentiality=Confidentiality.ORGANISATION,
         )
+    _report(hisingen, organisations["sf_hisingen"], code="klotter")
     for _ in range(4):
         _report(centrum, organisations["sf_centrum"], code="klotter")
 
-    figures = situation_figures_present(
+    analyst = situation_figures_present(
         figures=situation_figures_for_picture(picture=draft, user=social_centrum)
     )
+    assert analyst.city == [] and analyst.city_total is None
 
+    figures = situation_figures_present(
+        figures=situation_figures_for_picture(picture=draft, user=coordinator)
+    )
     rows = {row.label: row for row in figures.city}
-    assert rows["Brott"].city.display == "<3"
-    assert rows["Brott"].city.count is None
-    # Nothing derived from a suppressed count gives it away.
-    assert rows["Brott"].share_of_city == "–"
-    assert rows["Brott"].city_profile == "–"
-    assert rows["Fysisk miljö"].city.display == "4"
-    assert rows["Fysisk miljö"].share_of_city == "100\u00a0%"
-    assert figures.city_total.city.display == "6"
+    # The coordinator reads the shared reports of the whole city, not the police's own.
+    assert "Brott" not in rows
+    assert rows["Fysisk miljö"].city.display == "5"
+    assert rows["Fysisk miljö"].share_of_city == "80\u00a0%"
+    assert figures.city_total.city.display == "5"
 
 
-@override_settings(TRYGG_SMALL_COUNT_THRESHOLD=5)
-def test_it_takes_the_threshold_from_the_settings(centrum, organisations, draft, social_centrum):
-    for _ in range(4):
-        _report(centrum, organisations["sf_centrum"])
-
-    figures = situation_figures_present(
-        figures=situation_figures_for_picture(picture=draft, user=social_centrum)
-    )
-
-    assert figures.city_total.city.display == "<5"
-    # The district's own counts are reports the viewer reads in full: never suppressed.
-    assert figures.total.current.display == "4"
-
-
-def test_it_suppresses_small_frozen_counts_that_include_restricted_reports(centrum, organisations):
+def test_it_freezes_only_the_shared_reports_in_an_agreed_picture(centrum, organisations):
     for _ in range(3):
         _report(centrum, organisations["sf_centrum"], code="klotter")
     _report(centrum, organisations["sf_centrum"], code="belysning")
+    _report(centrum, organisations["sf_centrum"], confidentiality=Confidentiality.ORGANISATION)
     _report(
         centrum,
         organisations["lpo_city"],
@@ -347,17 +329,19 @@ def test_it_suppresses_small_frozen_counts_that_include_restricted_reports(centr
         confidentiality=Confidentiality.ORGANISATION,
     )
     frozen = situation_figures_compute(
-        reports=Report.objects.all(), district=centrum, period=Q1_2025, basis=BASIS_ALL
+        reports=shared_reports(), district=centrum, period=Q1_2025, basis=BASIS_PARTNERSHIP
     )
 
     figures = situation_figures_present(figures=frozen)
 
+    assert figures.is_frozen and figures.city_total is None
     rows = {row.label: row for row in figures.categories}
-    assert rows["Skjutning/explosion"].current.display == "<3"
-    assert rows["Brott"].current.display == "<3"
-    # A small count of shared reports reveals nothing that its readers cannot read.
+    # Neither party's organisation-level reports: not the police's shooting, not social
+    # services' own drug report.
+    assert "Brott" not in rows and "Skjutning/explosion" not in rows
     assert rows["Belysning"].current.display == "1"
     assert rows["Fysisk miljö"].current.display == "4"
+    assert figures.total.current.count == 4
 
 
 def test_it_draws_the_chart_as_accessible_svg(police_only, draft, police_centrum):

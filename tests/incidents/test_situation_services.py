@@ -203,7 +203,7 @@ def test_it_agrees_when_both_parties_have_signed(
 
     assert picture.status == PictureStatus.AGREED
     assert picture.agreed_at is not None
-    assert picture.figures["basis"] == "all"
+    assert picture.figures["basis"] == "partnership"
     assert {s.organisation.kind for s in picture.signatures.all()} == {
         OrganisationKind.SOCIAL_SERVICES,
         OrganisationKind.POLICE,
@@ -301,10 +301,11 @@ def agreed(draft, organisations, centrum, manager_social_centrum, manager_police
     return _agree(draft, manager_social_centrum, manager_police_centrum)
 
 
-def test_it_freezes_figures_from_all_reports_of_the_district(agreed):
-    # The police-only report counts too: the agreed picture is the two parties' joint one.
-    assert agreed.figures["total"]["counts"]["current"] == 4
-    assert agreed.figures["total"]["restricted"]["current"] == 1
+def test_it_freezes_figures_from_the_reports_shared_in_the_partnership(agreed):
+    # The police-only report does not count: every reader of the joint picture sees these
+    # figures, and social services may not read it.
+    assert agreed.figures["total"]["counts"]["current"] == 3
+    assert agreed.figures["city"] is None
 
 
 def test_it_refuses_to_change_an_agreed_picture(agreed, social_centrum, manager_social_centrum):

@@ -62,11 +62,12 @@ def test_it_shows_the_city_to_a_coordinator(client, coordinator, reports):
     assert response.status_code == 200
     dashboard = response.context["dashboard"]
     assert dashboard.district is None
-    # Every report but the dismissed one and last year's; the unplaced one included.
-    assert dashboard.total.current.total == 9
+    # Every report the coordinator may read but the dismissed one and last year's; the
+    # unplaced one included, the police's two organisation-level ones not.
+    assert dashboard.total.current.total == 7
     assert dashboard.total.last_year.total == 3
     by_district = {row.key: row.current.total for row in dashboard.districts}
-    assert by_district == {"nordost": 0, "centrum": 7, "sydvast": 0, "hisingen": 1, "": 1}
+    assert by_district == {"nordost": 0, "centrum": 5, "sydvast": 0, "hisingen": 1, "": 1}
     html = response.content.decode()
     assert 'id="overview-map"' in html and "overview-map-data" in html
     assert 'id="overview-problems"' in html and 'id="overview-plan-progress"' in html
@@ -81,9 +82,20 @@ def test_it_sends_district_staff_to_their_own_district(client, police_centrum, r
     assert page.status_code == 200
     dashboard = page.context["dashboard"]
     assert dashboard.district.slug == "centrum"
-    assert dashboard.total.current.total == 7
-    assert dashboard.city_total.current.total == 9
+    assert dashboard.total.current.total == 7  # 5 partnership reports and their own 2
+    # Their readable "city" is their own district: no comparison with the city is offered.
+    assert dashboard.city_total is None and dashboard.share_of_city == "–"
     assert dashboard.series_by_district is None
+    assert "Siffrorna räknar de rapporter du får läsa." in page.content.decode()
+
+
+def test_it_compares_a_district_with_the_city_for_a_coordinator(client, coordinator, reports):
+    client.force_login(coordinator)
+    page = client.get(reverse("overview:district", args=["centrum"]), {"period": _this_month()})
+    dashboard = page.context["dashboard"]
+    assert dashboard.total.current.total == 5
+    assert dashboard.city_total.current.total == 7
+    assert dashboard.share_of_city == "71\u00a0%"
 
 
 @pytest.mark.parametrize(
@@ -112,35 +124,34 @@ def test_it_refuses_the_city_to_those_without_a_role(client, administrator, outs
     assert client.get(CITY).status_code == 302  # to the log-in page
 
 
-def test_it_suppresses_a_small_count_of_records_the_viewer_may_not_read(
+def test_it_counts_no_record_the_viewer_may_not_read(
     client, social_centrum, police_centrum, reports
 ):
     # Two police-only reports of violence in Centrum this month.
     client.force_login(social_centrum)
     page = client.get(reverse("overview:district", args=["centrum"]), {"period": _this_month()})
-    row = _row(page, "overview-categories-table", "Våld")
-    assert "&lt;3" in row and ">2<" not in row
-    assert "fewer than 3" in row or "färre än 3" in row
-    violence = next(r for r in page.context["dashboard"].categories if r.key == "vald")
-    assert violence.current.suppressed and violence.current.value is None
-    assert violence.change_previous.absolute == "–"
+    dashboard = page.context["dashboard"]
+    assert dashboard.total.current.total == 5
+    assert "vald" not in {row.key for row in dashboard.categories}
+    assert "police_event" not in {row.key for row in dashboard.sources}
+    assert "&lt;3" not in page.content.decode()
 
-    # The police read their own reports: the same figure is shown as it is.
+    # The police read their own reports: the same figure counts them.
     client.force_login(police_centrum)
     page = client.get(reverse("overview:district", args=["centrum"]), {"period": _this_month()})
     violence = next(r for r in page.context["dashboard"].categories if r.key == "vald")
-    assert not violence.current.suppressed and violence.current.value == 2
+    assert violence.current.value == 2
+    assert violence.change_previous.absolute == "+2"
 
 
-def test_it_shows_a_large_count_even_when_the_viewer_may_not_read_it(
-    client, social_centrum, make_report
-):
+def test_it_counts_no_hidden_record_however_many_there_are(client, social_centrum, make_report):
     for _ in range(3):
         make_report(organisation="lpo_city", confidentiality=Confidentiality.ORGANISATION)
+    make_report()
     rollup_changes()
     client.force_login(social_centrum)
     page = client.get(reverse("overview:district", args=["centrum"]), {"period": _this_month()})
-    assert page.context["dashboard"].total.current.display == "3"
+    assert page.context["dashboard"].total.current.display == "1"
 
 
 def test_it_drills_down_to_the_reports_behind_a_figure(client, coordinator, reports):

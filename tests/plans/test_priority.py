@@ -1,5 +1,6 @@
 """The priority score: each criterion from its source, the breakdown adding up to the score,
-versioned weights (a decision keeps its own), small counts suppressed, and the ranking."""
+versioned weights (a decision keeps its own), the shared base of its report figures, and the
+ranking."""
 
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -7,7 +8,6 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.test import override_settings
 from django.utils import timezone
 
 from accounts.choices import Confidentiality
@@ -176,27 +176,37 @@ def test_it_leaves_the_weights_to_administrators(social_centrum, administrator):
     assert made.version == 2
 
 
-@override_settings(TRYGG_SMALL_COUNT_THRESHOLD=3)
-def test_it_suppresses_a_small_count_that_includes_unshared_reports(
-    make_report, centrum, social_centrum
+def test_it_counts_only_the_reports_shared_in_the_partnership(
+    make_report, centrum, social_centrum, police_centrum
 ):
     shared = _problem(centrum, social_centrum, title="Delad")
-    _link(shared, make_report())
-    _link(shared, make_report())
-    hidden = _problem(centrum, social_centrum, title="Med polisens")
-    _link(hidden, make_report())
-    _link(
-        hidden,
-        make_report(organisation="lpo_city", confidentiality=Confidentiality.ORGANISATION),
-    )
+    _link(shared, make_report(severity=2))
+    _link(shared, make_report(severity=2))
+    with_police = _problem(centrum, social_centrum, title="Med polisens")
+    _link(with_police, make_report(severity=2))
+    _link(with_police, make_report(severity=2))
+    for _ in range(2):
+        _link(
+            with_police,
+            make_report(
+                organisation="lpo_city", confidentiality=Confidentiality.ORGANISATION, severity=4
+            ),
+        )
 
     scores = priority_scores(problems=list(Problem.objects.select_related("district")))
 
-    def frequency(problem):
-        return next(c for c in scores[problem.pk].components if c.criterion == "frequency")
+    def components(problem):
+        return {c.criterion: c for c in scores[problem.pk].components}
 
-    assert frequency(shared).explanation.startswith("2 linked reports")
-    assert frequency(hidden).explanation.startswith("<3 linked reports")
+    # The police's two organisation-level reports change nothing: not the count, the trend,
+    # the average severity or the score. The priority is one number for every reader.
+    for criterion in ("frequency", "trend", "severity"):
+        assert components(shared)[criterion].inputs == components(with_police)[criterion].inputs
+    assert scores[shared.pk].total == scores[with_police.pk].total
+    assert components(with_police)["frequency"].explanation.startswith(
+        "2 linked reports shared in the partnership"
+    )
+    assert components(with_police)["severity"].inputs["average"].startswith("2.0")
 
 
 def test_it_ranks_by_score_then_by_reports(make_report, centrum, social_centrum):
