@@ -3,7 +3,7 @@ rows that the pages and the API share.
 
 **Suppression.** The rollups keep each bucket's owning organisation and confidentiality, so
 the part of any figure that a viewer may read in detail is known: it is the sum over the
-buckets that ``accounts.scoping.visibility_filter`` (the one read rule of the portal) lets the
+buckets that ``accounts.access.visibility_filter`` (the one read rule of the portal) lets the
 viewer read, applied to the rollup's own district, organisation and confidentiality columns.
 A figure that includes records the viewer may not read is shown only from
 ``TRYGG_SMALL_COUNT_THRESHOLD`` up; below, it reads "<3" and its severity is withheld too
@@ -23,8 +23,8 @@ from django.db.models.functions import Coalesce, TruncDay, TruncMonth, TruncQuar
 from django.db.models.functions import TruncYear as _TruncYear
 from django.utils.translation import gettext as _
 
+from accounts.access import access_for, visibility_filter
 from accounts.choices import CONTENT_ROLES
-from accounts.scoping import access_for, visibility_filter
 from areas.models import District, PrimaryArea
 from core.exceptions import DomainError
 from incidents.models import Category

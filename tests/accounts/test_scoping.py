@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.choices import Confidentiality
-from accounts.scoping import access_for
+from accounts.access import access_for
 from tests.scoping.models import ScopedRecord
 
 PARTNERSHIP = Confidentiality.PARTNERSHIP

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from accounts.choices import Confidentiality
-from accounts.scoping import ScopedQuerySet
+from accounts.access import ScopedQuerySet
 
 
 class ScopedRecordQuerySet(ScopedQuerySet):
