@@ -84,9 +84,10 @@ def _reads_confidential_record(access: Access, record, fields: dict[str, str]) -
         if readable and where:
             return True
     owner = fields.get("owner")
-    return bool(
-        owner and access.user is not None and getattr(record, f"{owner}_id") == access.user.pk
-    )
+    user = access.user
+    if not owner or user is None or not user.is_authenticated:
+        return False
+    return getattr(record, f"{owner}_id") == user.pk
 
 
 class ReportRule(Rule):
