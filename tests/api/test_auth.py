@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts.access import access_for
 from accounts.api.tokens import token_hash
 from accounts.choices import Confidentiality
 from accounts.models import ApiClient, AuditEvent
-from accounts.access import access_for
 from incidents.models import Report
 from tests.api.conftest import report_payload
 
