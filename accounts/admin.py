@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.access import access_for
 from accounts.api.services import api_client_create, api_client_revoke
 from accounts.choices import ApiScope
 from accounts.models import ApiClient, AuditEvent, Membership, Organisation, User
-from accounts.scoping import access_for
 from accounts.services import audit_record, audit_request_filters
 from core.csv_export import csv_lines
 

@@ -29,6 +29,8 @@ class Role(models.TextChoices):
 CONTENT_ROLES = frozenset({Role.REPORTER, Role.ANALYST, Role.MANAGER, Role.COORDINATOR})
 # Roles that curate a district's records (review, import, export, write the lägesbild).
 ANALYST_ROLES = frozenset({Role.ANALYST, Role.MANAGER})
+# Roles that file reports for their organisation (and so may upload a CSV of them).
+FILING_ROLES = (Role.REPORTER, Role.ANALYST, Role.MANAGER)
 
 
 class Confidentiality(models.TextChoices):

@@ -1,4 +1,4 @@
-from accounts.scoping import access_for
+from accounts.access import access_for
 
 
 def access(request):

@@ -111,7 +111,7 @@ class ApiClient(TimeStampedModel):
 
     Only a SHA-256 of the token is kept; its first characters (``token_prefix``) find the row.
     The token is shown once, when the client is created. The client reads and files its own
-    organisation's records within ``districts`` (accounts.scoping), as far as ``scopes`` allow.
+    organisation's records within ``districts`` (accounts.access), as far as ``scopes`` allow.
     """
 
     # The request's principal: code that takes "a user or a client" asks for these.

@@ -21,8 +21,8 @@ from django_otp.models import VerifyNotAllowed
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.access import access_for
 from accounts.choices import Role
-from accounts.scoping import access_for
 from accounts.services import audit_record
 
 SECOND_FACTOR_ROLES = frozenset({Role.MANAGER, Role.COORDINATOR, Role.ADMIN})

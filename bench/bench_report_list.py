@@ -96,7 +96,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import setup_test_environment
 
-    from accounts.scoping import visibility_filter
+    from accounts.access import visibility_filter
     from areas.models import District
     from incidents.models import Category, Report
 

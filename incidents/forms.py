@@ -4,12 +4,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import CREATE, organisation_ids
 from accounts.choices import Confidentiality
 from accounts.models import Organisation
 from areas.models import Place, PrimaryArea
 from core.forms import BootstrapFormMixin
-from incidents.models import DESCRIPTION_MAX_LENGTH, Category
-from incidents.services.reports import FILING_ROLES
+from incidents.models import DESCRIPTION_MAX_LENGTH, Category, Report
 
 CONFIDENTIALITY_HELP = {
     Confidentiality.PARTNERSHIP: _(
@@ -124,8 +124,8 @@ class ReportForm(BootstrapFormMixin, forms.Form):
         # One query for the grouped list; validation still goes through the queryset.
         self.fields["category"].widget.choices = self.fields["category"].grouped_choices()
         self.fields["organisation"].queryset = Organisation.objects.filter(
-            memberships__user=user, memberships__role__in=FILING_ROLES
-        ).distinct()
+            pk__in=organisation_ids(user, CREATE, Report)
+        )
         if not self.is_bound:
             self.initial.setdefault(
                 "occurred_at", timezone.localtime().replace(second=0, microsecond=0)

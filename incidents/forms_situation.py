@@ -5,13 +5,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import EDIT, district_ids
 from areas.models import District
 from incidents.choices import PeriodKind
 from incidents.models import SituationPicture
 from incidents.selectors.situation import (
     period_start_of,
 )
-from incidents.services.situation import TEXT_FIELDS, situation_picture_may_edit
+from incidents.services.situation import TEXT_FIELDS
 
 _TEXTAREA = forms.Textarea(attrs={"class": "form-control", "rows": 6})
 
@@ -38,12 +39,11 @@ class SituationPictureCreateForm(forms.Form):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Only the districts where the user may draft; the service checks again.
-        allowed = [
-            district.pk
-            for district in District.objects.all()
-            if situation_picture_may_edit(user=user, district_id=district.pk)
-        ]
-        self.fields["district"].queryset = District.objects.filter(pk__in=allowed)
+        allowed = district_ids(user, EDIT, SituationPicture)
+        districts = District.objects.all()
+        self.fields["district"].queryset = (
+            districts if allowed is None else districts.filter(pk__in=allowed)
+        )
         if not self.is_bound:
             self.initial.setdefault("period_start", timezone.localdate())
 

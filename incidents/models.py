@@ -22,7 +22,7 @@ from incidents.choices import (
     Severity,
     SourceKind,
 )
-from incidents.querysets import ReportQuerySet, SituationPictureQuerySet
+from incidents.querysets import ImportRunQuerySet, ReportQuerySet, SituationPictureQuerySet
 
 DESCRIPTION_MAX_LENGTH = 4000
 
@@ -237,6 +237,8 @@ class ImportRun(models.Model):
     message = MaskedTextField(_("message"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = ImportRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

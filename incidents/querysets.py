@@ -1,37 +1,28 @@
+"""Each incidents model's one reading rule, ``Model.objects.visible_to(user)``: the rule itself
+is ``accounts.access``."""
+
 from django.db import models
-from django.db.models import Q
 
-from accounts.choices import ANALYST_ROLES, CONTENT_ROLES, Role
-from accounts.scoping import ScopedQuerySet, access_for
-from incidents.choices import PictureStatus
+from accounts.access import READ, restrict
 
 
-class ReportQuerySet(ScopedQuerySet):
+class ReportQuerySet(models.QuerySet):
     """Reports: visible by district, owning organisation and level; always to their reporter."""
 
-    owner_field = "reporter"
+    def visible_to(self, user):
+        return restrict(self, user, READ)
 
 
 class SituationPictureQuerySet(models.QuerySet):
-    """Situation pictures: read by the two parties' staff of the district and by coordinators.
-
-    DESIGN.md section 5: reporters read agreed pictures; analysts and managers read (and
-    edit) drafts too; coordinators read all; partners and administrators none. Only staff
-    of social services and the police count, since the picture is the two parties' own work.
-    """
+    """Situation pictures: the two parties' staff of the district (drafts for analysts and
+    managers, agreed ones for reporters) and coordinators."""
 
     def visible_to(self, user):
-        access = access_for(user)
-        condition = Q()
-        granted = False
-        for scope in access.scopes:
-            if scope.role == Role.COORDINATOR:
-                return self.all()
-            if not scope.partnership_party or scope.role not in CONTENT_ROLES:
-                continue
-            where = Q(district_id__in=sorted(scope.district_ids or ()))
-            if scope.role not in ANALYST_ROLES:
-                where &= Q(status=PictureStatus.AGREED)
-            condition |= where
-            granted = True
-        return self.filter(condition) if granted else self.none()
+        return restrict(self, user, READ)
+
+
+class ImportRunQuerySet(models.QuerySet):
+    """Import runs: the members of the organisation that imported."""
+
+    def visible_to(self, user):
+        return restrict(self, user, READ)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.scoping import access_for
+from accounts.access import access_for
 from areas.models import District
 from overview.charts import Bars, Line, bar_chart_svg, line_chart_svg
 from overview.selectors.counts import aggregate_district_ids

@@ -3,7 +3,7 @@ which an administrator does not read by that role (DESIGN.md section 5)."""
 
 from django.contrib import admin
 
-from accounts.scoping import access_for
+from accounts.access import access_for
 from plans.choices import Criterion
 from plans.forms.priority import PriorityWeightsForm
 from plans.models import PriorityWeights

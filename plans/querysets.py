@@ -1,33 +1,23 @@
 """The one reading rule of each plans model: ``Model.objects.visible_to(user)``.
 
-The rule itself is ``plans.access.reader_district_ids``; each queryset names the path from
-its model to the district. Measures add the public ones for partners.
+The rules themselves are ``accounts.access`` (it knows each model's path to its district).
+Measures add the public ones for partners, and the measures a follow-up may name.
 """
 
 from datetime import date
 
 from django.db import models
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Value, When
 
-from plans.access import follow_up_district_ids, reader_district_ids, reads_public_measures
+from accounts.access import FOLLOW_UP, READ, restrict
 from plans.choices import MEASURE_OPEN, PLAN_IN_FORCE, MeasureStatus
 
 
 class DistrictReachQuerySet(models.QuerySet):
-    """Records that belong to a district through ``district_field``."""
-
-    district_field = "district"
+    """Records that belong to a district, read as ``accounts.access`` says."""
 
     def visible_to(self, user):
-        condition = self._reach(user)
-        return self.all() if condition is None else self.filter(condition)
-
-    def _reach(self, user) -> Q | None:
-        """The reading condition, or None for everything (a coordinator)."""
-        reach = reader_district_ids(user)
-        if reach is None:
-            return None
-        return Q(**{f"{self.district_field}__in": sorted(reach)})
+        return restrict(self, user, READ)
 
 
 class ProblemQuerySet(DistrictReachQuerySet):
@@ -35,11 +25,11 @@ class ProblemQuerySet(DistrictReachQuerySet):
 
 
 class CauseQuerySet(DistrictReachQuerySet):
-    district_field = "problem__district"
+    pass
 
 
 class PriorityDecisionQuerySet(DistrictReachQuerySet):
-    district_field = "problem__district"
+    pass
 
 
 class ResidentConcernQuerySet(DistrictReachQuerySet):
@@ -51,11 +41,11 @@ class ActionPlanQuerySet(DistrictReachQuerySet):
 
 
 class PlanRevisionQuerySet(DistrictReachQuerySet):
-    district_field = "plan__district"
+    pass
 
 
 class FollowUpQuerySet(DistrictReachQuerySet):
-    district_field = "measure__plan__district"
+    pass
 
 
 def effective_status(status: str, end_date: date, today: date) -> str:
@@ -70,33 +60,15 @@ def effective_status(status: str, end_date: date, today: date) -> str:
 
 
 class MeasureQuerySet(DistrictReachQuerySet):
-    district_field = "plan__district"
-
     def public(self):
         """What the medborgarlöfte shows: measures marked public in a plan in force."""
         return self.filter(is_public=True, plan__status__in=PLAN_IN_FORCE)
-
-    def visible_to(self, user):
-        condition = self._visible(user)
-        return self.all() if condition is None else self.filter(condition)
-
-    def _visible(self, user) -> Q | None:
-        condition = self._reach(user)
-        if condition is not None and reads_public_measures(user):
-            condition |= Q(is_public=True, plan__status__in=PLAN_IN_FORCE)
-        return condition
 
     def for_follow_up_by(self, user):
         """The measures ``user`` may name in a new follow-up: those it reads, and those of
         the districts it records follow-ups in (a token with plans:write and without
         plans:read reads none, yet records there). The service decides the rest."""
-        condition = self._visible(user)
-        if condition is None:
-            return self.all()
-        districts = follow_up_district_ids(user)
-        if districts:
-            condition |= Q(plan__district__in=sorted(districts))
-        return self.filter(condition)
+        return restrict(self, user, FOLLOW_UP)
 
     def with_effective_status(self, today: date):
         """Annotates ``effective_status``: ``effective_status()`` in SQL, for counting."""

@@ -53,6 +53,8 @@ def _force_login_passes_the_second_factor(monkeypatch):
     """Most tests are about what a signed-in person sees, not about signing in: their
     ``force_login`` passes the second factor too (see the module's docstring)."""
     monkeypatch.setattr(ClientMixin, "force_login", sign_in)
+
+
 _FLUSHED = []
 
 

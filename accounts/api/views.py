@@ -2,10 +2,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.access import access_for
 from accounts.api.permissions import ANY_SCOPE, is_api_client
 from accounts.api.serializers import PrincipalSerializer
 from accounts.models import Organisation
-from accounts.scoping import access_for
 from areas.models import District
 from core.api.views import ApiViewMixin
 

@@ -1,6 +1,6 @@
 """The incidents API: reports (read, file, change, delete, bulk), categories, and agreed
 situation pictures. Every queryset starts from ``visible_to(request.user)``, where the user
-is a person or an API client (``accounts.scoping``): what it may not read answers 404."""
+is a person or an API client (``accounts.access``): what it may not read answers 404."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
@@ -14,11 +14,11 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 
+from accounts.access import CREATE, LIST, can, organisation_ids
 from accounts.api.permissions import ANY_SCOPE, is_api_client
 from accounts.api.read_back import id_only_schema, may_read_back, record_or_id
 from accounts.choices import ApiScope, Confidentiality
 from accounts.models import Organisation
-from accounts.scoping import access_for
 from accounts.services import audit_confidential_reads, audit_record, organisation_level_ids
 from areas.models import District
 from core.api.exceptions import Conflict
@@ -31,7 +31,6 @@ from incidents.filtersets import ReportFilterSet
 from incidents.models import Category, Report, SituationPicture
 from incidents.selectors.reports import LIST_RELATED
 from incidents.services.reports import (
-    FILING_ROLES,
     report_create,
     report_delete,
     report_update,
@@ -56,11 +55,7 @@ def _filing_organisation(principal) -> Organisation:
     """Whom a report is filed for: the client's organisation, or the person's only one."""
     if is_api_client(principal):
         return principal.organisation
-    ids = {
-        scope.organisation_id
-        for scope in access_for(principal).scopes
-        if scope.role in FILING_ROLES
-    }
+    ids = set(organisation_ids(principal, CREATE, Report))
     if not ids:
         raise PermissionDenied(_("Your role does not include filing reports."))
     if len(ids) > 1:
@@ -139,9 +134,7 @@ class ReportViewSet(ApiViewMixin, viewsets.ModelViewSet):
     def list(self, request, *args, **kwargs):
         # As on the pages: the list (a bulk read) is for analysts and coordinators; others
         # read the reports they may see one at a time. A token needs reports:read.
-        access = access_for(request.user)
-        may_list = access.is_analyst_somewhere or access.is_coordinator
-        if not (is_api_client(request.user) or may_list):
+        if not can(request.user, LIST, Report):
             raise PermissionDenied(_("The report list is for analysts and coordinators."))
         response = super().list(request, *args, **kwargs)
         audit_confidential_reads(

@@ -27,8 +27,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import access_for
 from accounts.choices import CONTENT_ROLES, Confidentiality
-from accounts.scoping import access_for
 from areas.models import District
 from incidents.choices import PeriodKind, PictureStatus, ReportStatus
 from incidents.models import Category, Report, SituationPicture
@@ -133,7 +133,7 @@ def situation_picture_list(*, user, district: District | None = None) -> QuerySe
 
 def shared_reports() -> QuerySet:
     """The reports every reader of a joint document of their district may read: the
-    ``partnership``-level ones (``accounts.scoping.visibility_filter`` gives them to both
+    ``partnership``-level ones (``accounts.access.visibility_filter`` gives them to both
     parties' staff of the district and to coordinators, the readers of situation pictures and
     problems). Joint figures (an agreed lägesbild, a problem's priority) count these only."""
     return Report.objects.filter(confidentiality=Confidentiality.PARTNERSHIP)

@@ -22,9 +22,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import ANALYST_ROLES, CONTENT_ROLES, OrganisationKind
+from accounts.access import IMPORT, can, organisation_ids
+from accounts.choices import OrganisationKind
 from accounts.models import Organisation
-from accounts.scoping import access_for
 from accounts.services import audit_record
 from core.exceptions import DomainError
 from incidents.choices import ImportKind, ImportStatus
@@ -34,7 +34,6 @@ from incidents.importers.polisen import PoliceEventImporter
 from incidents.importers.problems import describe_problem
 from incidents.importers.summary import ImportSummary
 from incidents.models import ImportRun
-from incidents.services.reports import FILING_ROLES
 
 logger = logging.getLogger(__name__)
 
@@ -59,43 +58,33 @@ class ImportFileError(Exception):
         self.run: ImportRun | None = None  # the failed run, once recorded
 
 
-# Who may import what. Reads, but they decide the writes below, so they live with them.
+# Who may import what: the rules are accounts.access's; these name the organisations.
+
+
+def import_organisations_for(*, user, kind: str) -> QuerySet[Organisation]:
+    """The organisations for which ``user`` may import files of ``kind``."""
+    return Organisation.objects.filter(
+        pk__in=organisation_ids(user, IMPORT, ImportRun, kind=kind)
+    ).order_by("name")
 
 
 def import_organisations_for_police_events(*, user) -> QuerySet[Organisation]:
     """Police organisations in which ``user`` is an analyst or manager (in any district)."""
-    return Organisation.objects.filter(
-        pk__in=access_for(user).organisation_ids(*ANALYST_ROLES), kind=OrganisationKind.POLICE
-    ).order_by("name")
+    return import_organisations_for(user=user, kind=ImportKind.POLICE_EVENTS)
 
 
 def import_organisations_for_csv(*, user) -> QuerySet[Organisation]:
     """Organisations for which ``user`` may file reports, and so upload a CSV of them."""
-    return Organisation.objects.filter(
-        pk__in=access_for(user).organisation_ids(*FILING_ROLES)
-    ).order_by("name")
-
-
-def import_organisations_for(*, user, kind: str) -> QuerySet[Organisation]:
-    if kind == ImportKind.POLICE_EVENTS:
-        return import_organisations_for_police_events(user=user)
-    return import_organisations_for_csv(user=user)
+    return import_organisations_for(user=user, kind=ImportKind.CSV)
 
 
 def import_run_list_visible_to(*, user) -> QuerySet[ImportRun]:
-    """Import runs of the organisations ``user`` is a member of (with a content role).
-
-    A run names a file and, for a CSV, the lines that were refused: the organisation's
-    business, not its partners'.
-    """
-    return ImportRun.objects.filter(
-        organisation_id__in=access_for(user).organisation_ids(*CONTENT_ROLES)
-    ).select_related("organisation", "started_by")
+    """Import runs ``user`` may read (``ImportRun.objects.visible_to``)."""
+    return ImportRun.objects.visible_to(user).select_related("organisation", "started_by")
 
 
 def import_run_may_decide(*, user, run: ImportRun) -> bool:
-    allowed = import_organisations_for(user=user, kind=run.kind)
-    return allowed.filter(pk=run.organisation_id).exists()
+    return can(user, IMPORT, run)
 
 
 # Starting, running and deciding.
@@ -106,7 +95,7 @@ def import_run_start(*, actor, organisation: Organisation, kind: str, uploaded_f
     """Store an uploaded file and enqueue its import; the task starts once this commits.
 
     Not audited here: the run's one audit entry is written when it ends, with its counts."""
-    if not import_organisations_for(user=actor, kind=kind).filter(pk=organisation.pk).exists():
+    if not can(actor, IMPORT, ImportRun, kind=kind, organisation=organisation.pk):
         raise PermissionDenied(
             _("You may not import this kind of file for %(organisation)s.")
             % {"organisation": organisation}
@@ -215,8 +204,7 @@ def _check_still_allowed(run: ImportRun) -> None:
     user = run.started_by
     if user is None:
         return
-    allowed = import_organisations_for(user=user, kind=run.kind)
-    if not allowed.filter(pk=run.organisation_id).exists():
+    if not can(user, IMPORT, run):
         raise ImportFileError("not_allowed", user=user, organisation=run.organisation)
 
 

@@ -11,8 +11,8 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import Confidentiality, Role
-from accounts.scoping import access_for
+from accounts.access import CREATE, EDIT, REVIEW, can
+from accounts.choices import Confidentiality
 from accounts.services import audit_record
 from areas.models import Place, PrimaryArea
 from areas.selectors import district_for_point, gazetteer_match
@@ -23,7 +23,6 @@ from incidents.models import DESCRIPTION_MAX_LENGTH, Category, Report
 
 # A phone's clock may run a little ahead of the server's.
 FUTURE_TOLERANCE = timedelta(minutes=5)
-FILING_ROLES = (Role.REPORTER, Role.ANALYST, Role.MANAGER)
 
 
 @dataclass(frozen=True)
@@ -91,11 +90,7 @@ def _check_time(occurred_at: datetime, occurred_until: datetime | None) -> None:
 
 
 def _check_may_file(actor, organisation) -> None:
-    access = access_for(actor)
-    if not any(
-        scope.organisation_id == organisation.pk and scope.role in FILING_ROLES
-        for scope in access.scopes
-    ):
+    if not can(actor, CREATE, Report, organisation=organisation.pk):
         raise DomainError(
             _("You may not file reports for %(organisation)s.") % {"organisation": organisation},
             code="not_a_reporter",
@@ -105,9 +100,7 @@ def _check_may_file(actor, organisation) -> None:
 def _check_within_reach(actor, district_id: int | None) -> None:
     """A partner system's token reaches its districts only: it may not file where it could
     not read back what it filed. People file wherever they happen to be."""
-    if not getattr(actor, "is_api_client", False) or district_id is None:
-        return
-    if not access_for(actor).has_role(*FILING_ROLES, district_id=district_id):
+    if not can(actor, CREATE, Report, district=district_id):
         raise ValidationError(
             {"district": _("The report lies outside the districts this API client may use.")}
         )
@@ -116,12 +109,7 @@ def _check_within_reach(actor, district_id: int | None) -> None:
 def _check_may_change(actor, report: Report) -> None:
     """Changing or deleting a report is for the owning organisation's members who may file
     for it in the report's district (or for its API clients there)."""
-    if not any(
-        scope.organisation_id == report.organisation_id
-        and scope.role in FILING_ROLES
-        and (report.district_id is None or scope.covers(report.district_id))
-        for scope in access_for(actor).scopes
-    ):
+    if not can(actor, EDIT, report):
         raise DomainError(
             _("Only the organisation that filed a report may change it."), code="not_the_owner"
         )
@@ -323,10 +311,7 @@ ALLOWED_TRANSITIONS = {
 @transaction.atomic
 def report_set_status(*, actor, report: Report, status: str, request=None) -> Report:
     """Review or dismiss a report: for analysts and managers of the report's district."""
-    access = access_for(actor)
-    if report.district_id is None or not access.has_role(
-        Role.ANALYST, Role.MANAGER, district_id=report.district_id
-    ):
+    if not can(actor, REVIEW, report):
         raise DomainError(
             _("Only the district's analysts may review reports."), code="not_an_analyst"
         )

@@ -16,9 +16,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import ANALYST_ROLES, PARTNERSHIP_KINDS, OrganisationKind, Role
+from accounts.access import EDIT, SIGN, can, organisation_ids
+from accounts.choices import PARTNERSHIP_KINDS, OrganisationKind
 from accounts.models import Organisation
-from accounts.scoping import access_for
 from accounts.services import audit_record
 from areas.models import District
 from core.concurrency import EditConflict
@@ -44,29 +44,8 @@ class SituationPictureConflict(EditConflict):
     """Someone else saved the picture after the editor opened it; ``current`` is their save."""
 
 
-def situation_picture_may_edit(*, user, district_id: int) -> bool:
-    """Analysts and managers of the two parties edit their districts' drafts."""
-    return any(
-        scope.partnership_party and scope.role in ANALYST_ROLES and scope.covers(district_id)
-        for scope in access_for(user).scopes
-    )
-
-
-def situation_picture_signing_organisation_ids(*, user, district_id: int) -> frozenset[int]:
-    """The organisations ``user`` may sign for in ``district_id``: as their manager there.
-
-    Whether an organisation is one of the two parties is checked against its kind when
-    signing, since a membership does not carry it.
-    """
-    return frozenset(
-        scope.organisation_id
-        for scope in access_for(user).scopes
-        if scope.role == Role.MANAGER and scope.partnership_party and scope.covers(district_id)
-    )
-
-
 def _check_may_edit(actor, district_id: int) -> None:
-    if not situation_picture_may_edit(user=actor, district_id=district_id):
+    if not can(actor, EDIT, SituationPicture, district=district_id):
         raise DomainError(
             _("Only the district's analysts and managers may write its situation picture."),
             code="not_an_analyst",
@@ -211,9 +190,7 @@ def situation_picture_sign(
     signed unseen. When social services and the police have both signed, the picture is
     agreed and its figures frozen.
     """
-    allowed_ids = situation_picture_signing_organisation_ids(
-        user=actor, district_id=picture.district_id
-    )
+    allowed_ids = organisation_ids(actor, SIGN, picture)
     if not allowed_ids:
         raise DomainError(
             _("Only a manager of social services or the police in the district may sign."),

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from accounts.choices import Confidentiality, Role
-from accounts.scoping import access_for
+from accounts.access import CREATE, EXPORT, LIST, REVIEW, can
+from accounts.choices import Confidentiality
 from accounts.services import (
     audit_confidential_reads,
     audit_record,
@@ -37,7 +37,7 @@ from incidents.selectors.reports import (
     report_get,
     report_history,
 )
-from incidents.services.reports import FILING_ROLES, report_create, report_set_status
+from incidents.services.reports import report_create, report_set_status
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
@@ -49,10 +49,9 @@ ORDERINGS = {
 }
 
 
-def _require_list_access(user) -> None:
+def _require_list_access(user, action=LIST) -> None:
     """The list, search and export are for analysts, managers and coordinators."""
-    access = access_for(user)
-    if not (access.is_analyst_somewhere or access.is_coordinator):
+    if not can(user, action, Report):
         raise PermissionDenied(_("The report list is for analysts and coordinators."))
 
 
@@ -73,7 +72,7 @@ class ReportCreateView(View):
         }
 
     def _check(self, request):
-        if not access_for(request.user).has_role(*FILING_ROLES, any_district=True):
+        if not can(request.user, CREATE, Report):
             raise PermissionDenied(_("Your role does not include filing reports."))
 
     def get(self, request):
@@ -123,8 +122,8 @@ class ReportCreateView(View):
         return render(request, self.template_name, self._context(form), status=422)
 
 
-def _list_context(request):
-    _require_list_access(request.user)
+def _list_context(request, action=LIST):
+    _require_list_access(request.user, action)
     filterset = report_filterset(user=request.user, params=request.GET)
     ordering = request.GET.get("ordering", "-occurred_at")
     if ordering not in ORDERINGS:
@@ -174,7 +173,7 @@ def report_list(request):
 
 def report_export(request):
     """The filtered list as CSV, streamed in one query; every export is audited."""
-    filterset, ordering = _list_context(request)
+    filterset, ordering = _list_context(request, EXPORT)
     if filterset.is_bound and not filterset.is_valid():
         return redirect(f"{reverse('incidents:report_list')}?{request.GET.urlencode()}")
     queryset = filterset.qs.order_by(ordering, "-id" if ordering.startswith("-") else "id")
@@ -249,10 +248,7 @@ def report_detail(request, pk: int):
     if report.confidentiality == Confidentiality.ORGANISATION:
         # Reads of confidential records are audited (DESIGN.md section 5).
         audit_record(action="report.viewed", target=report, request=request)
-    access = access_for(request.user)
-    may_review = report.district_id is not None and access.has_role(
-        Role.ANALYST, Role.MANAGER, district_id=report.district_id
-    )
+    may_review = can(request.user, REVIEW, report)
     sees_history = may_review or report.reporter_id == request.user.pk
     history = report_history(report=report) if sees_history else []
     return render(

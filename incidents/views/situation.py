@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView
 
+from accounts.access import EDIT, SIGN, can, organisation_ids
 from areas.models import District
 from core.exceptions import DomainError
 from core.messages import tell_masked_identity_numbers
@@ -36,9 +37,7 @@ from incidents.services.situation import (
     SituationPictureConflict,
     situation_picture_create,
     situation_picture_export_pdf,
-    situation_picture_may_edit,
     situation_picture_sign,
-    situation_picture_signing_organisation_ids,
     situation_picture_update,
 )
 
@@ -56,13 +55,6 @@ def _sections(picture: SituationPicture) -> list[tuple[str, str]]:
         (capfirst(SituationPicture._meta.get_field(field).verbose_name), getattr(picture, field))
         for field in TEXT_FIELDS
     ]
-
-
-def _may_draft_somewhere(user) -> bool:
-    return any(
-        situation_picture_may_edit(user=user, district_id=district_id)
-        for district_id in District.objects.values_list("pk", flat=True)
-    )
 
 
 class SituationPictureListView(ListView):
@@ -87,7 +79,7 @@ class SituationPictureListView(ListView):
         context = super().get_context_data(**kwargs)
         context["districts"] = District.objects.order_by("code")
         context["district"] = self.district
-        context["may_create"] = _may_draft_somewhere(self.request.user)
+        context["may_create"] = can(self.request.user, EDIT, SituationPicture)
         return context
 
 
@@ -98,7 +90,7 @@ class SituationPictureCreateView(FormView):
     form_class = SituationPictureCreateForm
 
     def dispatch(self, request, *args, **kwargs):
-        if not _may_draft_somewhere(request.user):
+        if not can(request.user, EDIT, SituationPicture):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -129,12 +121,7 @@ def picture_detail(request, pk: int):
     signatures = list(picture.signatures.select_related("organisation", "signed_by"))
     is_draft = picture.status == PictureStatus.DRAFT
     signed_ids = {signature.organisation_id for signature in signatures}
-    unsigned_ids = (
-        situation_picture_signing_organisation_ids(
-            user=request.user, district_id=picture.district_id
-        )
-        - signed_ids
-    )
+    unsigned_ids = organisation_ids(request.user, SIGN, picture) - signed_ids
     return render(
         request,
         "incidents/situationpicture_detail.html",
@@ -144,8 +131,7 @@ def picture_detail(request, pk: int):
             "figures": figures,
             "chart": situation_chart_svg(figures=figures),
             "signatures": signatures,
-            "may_edit": is_draft
-            and situation_picture_may_edit(user=request.user, district_id=picture.district_id),
+            "may_edit": is_draft and can(request.user, EDIT, picture),
             "may_sign": is_draft and bool(unsigned_ids),
             "sign_form": SituationPictureSignForm(initial={"version": picture.version}),
         },
@@ -156,7 +142,7 @@ def picture_update(request, pk: int):
     """Edit a draft's text. A save made meanwhile by someone else is shown, never overwritten
     unseen: the form comes back with the user's text and the other person's beside it."""
     picture = _visible_picture(request, pk)
-    if not situation_picture_may_edit(user=request.user, district_id=picture.district_id):
+    if not can(request.user, EDIT, picture):
         raise PermissionDenied
     if picture.status != PictureStatus.DRAFT:
         messages.warning(request, _("This situation picture has been agreed and is final."))

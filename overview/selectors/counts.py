@@ -12,7 +12,7 @@ unreadable records give the viewer identical answers (``tests/security/test_infe
 checks exactly that, and solves for hidden cells).
 
 The rollups keep each bucket's owning organisation, district and confidentiality, so the
-readable part of any bucket is known: ``accounts.scoping.visibility_filter`` (the one read rule
+readable part of any bucket is known: ``accounts.access.visibility_filter`` (the one read rule
 of the portal), applied to the rollup's own columns, picks the buckets the viewer may read,
 and only those are summed. This replaces the earlier small-count suppression ("<3"), which
 totals and other groupings of the same data could undo by subtraction (issue #9).
@@ -27,8 +27,8 @@ from django.db.models.functions import Coalesce, TruncDay, TruncMonth, TruncQuar
 from django.db.models.functions import TruncYear as _TruncYear
 from django.utils.translation import gettext as _
 
+from accounts.access import access_for, visibility_filter
 from accounts.choices import CONTENT_ROLES
-from accounts.scoping import access_for, visibility_filter
 from areas.models import District, PrimaryArea
 from core.exceptions import DomainError
 from incidents.models import Category

@@ -17,8 +17,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.access import access_for
 from accounts.choices import ANALYST_ROLES
-from accounts.scoping import access_for
 from areas.models import District
 from incidents.choices import SourceKind
 from incidents.models import Category

@@ -2,7 +2,7 @@
 own selector, which applies its read rule) and the plan progress rollup.
 
 Both only for those who read problems and plans (the two parties' staff of the district and
-coordinators, ``plans.access.reader_district_ids``); partners see neither section's rows.
+coordinators, ``accounts.access``); partners see neither section's rows.
 """
 
 from dataclasses import dataclass
@@ -10,9 +10,9 @@ from datetime import date, datetime
 
 from django.urls import reverse
 
+from accounts.access import READ, can, district_condition
 from areas.models import District
 from overview.models import PlanProgressCount
-from plans.access import reader_district_ids
 from plans.choices import MeasureStatus
 from plans.selectors.overview import prioritised_problems
 
@@ -50,8 +50,7 @@ class PlanProgressRow:
 
 def dashboard_problems(*, user, district: District | None) -> list[TopProblem] | None:
     """The top prioritised problems ``user`` may read; None for those who read none."""
-    reach = reader_district_ids(user)
-    if reach is not None and not reach:
+    if not can(user, READ, "plans.problem"):
         return None
     return [
         TopProblem(
@@ -67,14 +66,12 @@ def dashboard_problems(*, user, district: District | None) -> list[TopProblem] |
 def dashboard_plan_progress(*, user, district: District | None) -> list[PlanProgressRow] | None:
     """The progress of the plans in force in the districts ``user`` reads plans of, from the
     rollup (one query); None for those who read none."""
-    reach = reader_district_ids(user)
-    if reach is not None and not reach:
+    if not can(user, READ, "plans.actionplan"):
         return None
     rows = PlanProgressCount.objects.select_related("plan", "district").order_by(
         "district__code", "plan__period_start", "plan_id"
     )
-    if reach is not None:
-        rows = rows.filter(district_id__in=sorted(reach))
+    rows = rows.filter(district_condition(user, READ, "plans.actionplan", "district_id"))
     if district is not None:
         rows = rows.filter(district=district)
     plans: dict[int, dict] = {}

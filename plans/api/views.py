@@ -3,7 +3,7 @@
 
 Every queryset starts from ``visible_to(request.user)``, where the user is a person or an API
 client: what it may not read answers 404. Who reads and writes what, tokens included, is
-``plans.access``; the views name the token scope each side needs and call the services, which
+``accounts.access``; the views name the token scope each side needs and call the services, which
 check the rules again, mask identity numbers and audit.
 """
 
@@ -14,12 +14,12 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
+from accounts.access import READ, district_ids
 from accounts.api.read_back import id_only_schema, may_read_back, record_or_id
 from accounts.choices import ApiScope
 from core.api.idempotency import OPENAPI_PARAMETER, idempotent
 from core.api.views import ApiViewMixin
 from incidents.models import Report
-from plans.access import reader_district_ids
 from plans.api import serializers
 from plans.api.filtersets import (
     ActionPlanFilterSet,
@@ -280,7 +280,9 @@ class MeasureViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_context(self):
         # Whose plans the caller reads: of the other measures it reads the public part only.
-        return super().get_serializer_context() | {"reach": reader_district_ids(self.request.user)}
+        return super().get_serializer_context() | {
+            "reach": district_ids(self.request.user, READ, ActionPlan)
+        }
 
 
 # --- Follow-ups -------------------------------------------------------------------------------

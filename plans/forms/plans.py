@@ -6,11 +6,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import EDIT, district_condition
 from accounts.choices import OrganisationKind
 from accounts.models import Organisation
 from areas.models import District
 from core.forms import BootstrapFormMixin
-from plans.access import editor_district_ids
 from plans.choices import MeasureStatus, ProblemStatus, TargetDirection
 from plans.forms.common import DATE_INPUT, ReasonFieldMixin, VersionedFormMixin, textarea
 from plans.models import ActionPlan, Cause, Measure, Problem
@@ -40,7 +40,9 @@ class PlanCreateForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = District.objects.filter(pk__in=editor_district_ids(user))
+        self.fields["district"].queryset = District.objects.filter(
+            district_condition(user, EDIT, ActionPlan)
+        )
         if not self.is_bound:
             year = timezone.localdate().year
             self.initial.setdefault("period_start", date(year, 1, 1))

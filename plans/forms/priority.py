@@ -4,9 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import EDIT, district_condition
 from areas.models import District
 from core.forms import BootstrapFormMixin
-from plans.access import editor_district_ids
 from plans.choices import PriorityLevel
 from plans.forms.common import textarea
 from plans.models import PriorityWeights
@@ -50,7 +50,9 @@ class ResidentConcernForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = District.objects.filter(pk__in=editor_district_ids(user))
+        self.fields["district"].queryset = District.objects.filter(
+            district_condition(user, EDIT, "plans.residentconcern")
+        )
         if not self.is_bound:
             self.initial.setdefault("year", timezone.localdate().year)
 

@@ -3,9 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import EDIT, district_condition
 from areas.models import District, Place, PrimaryArea
 from core.forms import BootstrapFormMixin
-from plans.access import editor_district_ids
 from plans.choices import CauseHorizon, CauseKind, ProblemStatus, TriangleSide
 from plans.forms.common import IdListField, VersionedFormMixin, textarea
 from plans.models import Problem
@@ -80,7 +80,7 @@ class ProblemForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if problem is None:
             self.fields["district"].queryset = District.objects.filter(
-                pk__in=editor_district_ids(user)
+                district_condition(user, EDIT, Problem)
             )
         else:
             del self.fields["district"]

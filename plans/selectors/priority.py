@@ -18,7 +18,7 @@ The priority is the two parties' joint assessment, one number for every reader o
 so its report figures (counts, trend, average severity) come from the shared base only: the
 linked reports of the problem's district that are shared in the partnership
 (``incidents.selectors.situation.shared_reports``), which every reader of a problem may read
-(both parties' staff of the district and coordinators, ``plans.access``). A report only one
+(both parties' staff of the district and coordinators, ``accounts.access``). A report only one
 party may read adds nothing, so no figure here lets the other party work it out (the rule of
 every figure in Trygg: computed only from what the viewer may read, see
 ``overview.selectors.counts``).

@@ -10,10 +10,10 @@ from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.access import EDIT, can, district_condition
 from areas.models import District, Place, PrimaryArea
 from incidents.models import Report
 from incidents.selectors.situation import COUNTED_STATUSES
-from plans.access import editor_district_ids
 from plans.choices import ProblemStatus
 from plans.models import Cause, FollowUp, Measure, PriorityDecision, Problem, ProblemReport
 from plans.selectors.plans import with_latest_follow_ups
@@ -144,12 +144,11 @@ def problem_decisions(*, problem: Problem) -> QuerySet:
 
 def problem_link_choices(*, user) -> list[Problem]:
     """Active problems ``user`` may link reports to (their districts), for the report list."""
-    districts = editor_district_ids(user)
-    if not districts:
+    if not can(user, EDIT, Problem):
         return []
     return list(
         Problem.objects.visible_to(user)
-        .filter(district_id__in=districts, status=ProblemStatus.ACTIVE)
+        .filter(district_condition(user, EDIT, Problem, "district_id"), status=ProblemStatus.ACTIVE)
         .select_related("district")
         .order_by("district__code", "title", "pk")[:LINK_CHOICES]
     )

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from accounts.access import EDIT, FOLLOW_UP, can
 from core.exceptions import DomainError
 from core.identity_numbers import mask_identity_numbers
-from plans.access import may_edit, may_follow_up
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class Written:
 
 
 def check_may_edit(actor, district_id: int) -> None:
-    if not may_edit(actor, district_id):
+    if not can(actor, EDIT, "plans.problem", district=district_id):
         raise DomainError(
             _(
                 "Only the district's analysts and managers of social services and the police may "
@@ -33,8 +33,8 @@ def check_may_edit(actor, district_id: int) -> None:
 
 def check_may_follow_up(actor, district_id: int) -> None:
     """People: as ``check_may_edit``. A token: one of the two parties' with plans:write, in
-    its districts (``plans.access.follow_up_district_ids``)."""
-    if may_follow_up(actor, district_id):
+    its districts (``accounts.access``)."""
+    if can(actor, FOLLOW_UP, "plans.measure", district=district_id):
         return
     if getattr(actor, "is_api_client", False):
         raise DomainError(

@@ -15,13 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import SIGN, organisation_ids
 from accounts.choices import OrganisationKind
 from accounts.models import Organisation
 from accounts.services import audit_record
 from areas.models import District
 from core.concurrency import EditConflict, update_if_version
 from core.exceptions import DomainError
-from plans.access import managed_organisation_ids
 from plans.choices import PlanStatus
 from plans.models import ActionPlan, PlanRevision, PlanSignature
 from plans.selectors.plans import plan_owner_candidates
@@ -173,7 +173,7 @@ def plan_update(
 
 def plan_signable_organisation_ids(*, user, plan: ActionPlan) -> frozenset[int]:
     """The plan's owners that ``user`` manages in the plan's district: whom they sign for."""
-    return managed_organisation_ids(user, plan.district_id) & frozenset(plan.owner_ids)
+    return organisation_ids(user, SIGN, plan)
 
 
 def _not_a_signatory(plan: ActionPlan) -> DomainError:

@@ -9,7 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scoping import access_for
+from accounts.access import access_for
 from accounts.services import audit_record
 from areas.models import District
 from core.exceptions import DomainError

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django import template
 
-from plans.access import editor_district_ids, reader_district_ids, reads_public_measures
+from accounts.access import EDIT, READ, can
 from plans.selectors.problems import problem_link_choices, problems_of_reports
 
 register = template.Library()
@@ -20,11 +20,10 @@ def plans_nav(context):
     """The main menu's entries for problems, prioritisation, plans and the public promise."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    reach = reader_district_ids(user)
     current = getattr(getattr(request, "resolver_match", None), "url_name", "")
     return {
-        "reads": reach is None or bool(reach),
-        "reads_public": reads_public_measures(user),
+        "reads": can(user, READ, "plans.problem"),
+        "reads_public": can(user, READ, "plans.measure", public=True),
         "current": current,
     }
 
@@ -40,7 +39,7 @@ class ReportLinking:
 @register.simple_tag(takes_context=True)
 def report_linking(context) -> ReportLinking:
     user = context["request"].user
-    if not editor_district_ids(user):
+    if not can(user, EDIT, "plans.problem"):
         return ReportLinking(False, [])
     return ReportLinking(True, problem_link_choices(user=user))
 

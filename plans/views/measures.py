@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import EDIT, READ, can
 from core.exceptions import DomainError
 from core.forms import add_service_errors
 from core.messages import tell_masked_identity_numbers
-from plans.access import may_edit, reads_district
 from plans.choices import PlanStatus
 from plans.forms.plans import FollowUpForm, MeasureForm, MeasureUpdateForm
 from plans.selectors.editing import measure_labels, measure_seen
@@ -29,7 +29,7 @@ from plans.views.common import conflict_context, tell_change
 
 
 def _check_editable(request, plan) -> None:
-    if not may_edit(request.user, plan.district_id):
+    if not can(request.user, EDIT, plan):
         raise PermissionDenied(_("Only the district's analysts and managers edit its plan."))
 
 
@@ -64,7 +64,7 @@ def measure_create_view(request, pk: int):
 def measure_detail(request, pk: int):
     measure = measure_get(user=request.user, pk=pk)
     plan = measure.plan
-    editable = may_edit(request.user, plan.district_id)
+    editable = can(request.user, EDIT, plan)
     may_follow_up = editable and plan.is_in_force
     follow_ups = list(measure_follow_ups(measure=measure, user=request.user))
     for follow_up in follow_ups:
@@ -76,7 +76,7 @@ def measure_detail(request, pk: int):
             "measure": measure,
             "plan": plan,
             # A partner reads a public measure, not the plan or its problems.
-            "reads_plan": reads_district(request.user, plan.district_id),
+            "reads_plan": can(request.user, READ, "plans.actionplan", district=plan.district_id),
             "follow_ups": follow_ups,
             "may_edit": editable and plan.status != PlanStatus.CLOSED,
             "may_delete": editable and plan.status == PlanStatus.DRAFT,

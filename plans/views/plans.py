@@ -12,14 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import EDIT, READ, can, district_condition
 from areas.models import District
 from core.exceptions import DomainError
 from core.forms import add_service_errors
 from core.messages import tell_masked_identity_numbers
-from plans.access import editor_district_ids, may_edit, reader_district_ids
 from plans.choices import PlanStatus
 from plans.forms.plans import PlanCreateForm, PlanUpdateForm
-from plans.models import PlanRevision
+from plans.models import ActionPlan, PlanRevision
 from plans.selectors.editing import plan_labels, plan_seen
 from plans.selectors.plans import (
     plan_get,
@@ -48,10 +48,8 @@ def plan_list_view(request):
     require_reader(request.user)
     slug = request.GET.get("district") or ""
     district = District.objects.filter(slug=slug).first() if slug else None
-    reach = reader_district_ids(request.user)
-    districts = District.objects.order_by("code")
-    if reach is not None:
-        districts = districts.filter(pk__in=reach)
+    districts = District.objects.filter(district_condition(request.user, READ, ActionPlan))
+    districts = districts.order_by("code")
     return render(
         request,
         "plans/plan_list.html",
@@ -59,13 +57,13 @@ def plan_list_view(request):
             "plans": plan_list(user=request.user, district=district),
             "district": district,
             "districts": districts,
-            "may_create": bool(editor_district_ids(request.user)),
+            "may_create": can(request.user, EDIT, ActionPlan),
         },
     )
 
 
 def plan_create_view(request):
-    if not editor_district_ids(request.user):
+    if not can(request.user, EDIT, ActionPlan):
         raise PermissionDenied(_("Only analysts and managers draft action plans."))
     form = PlanCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -93,7 +91,7 @@ def plan_detail(request, pk: int):
     may_sign = is_draft and bool(
         plan_signable_organisation_ids(user=request.user, plan=plan) - signed
     )
-    editable = may_edit(request.user, plan.district_id)
+    editable = can(request.user, EDIT, plan)
     return render(
         request,
         "plans/plan_detail.html",
@@ -115,7 +113,7 @@ def plan_detail(request, pk: int):
 
 def plan_update_view(request, pk: int):
     plan = plan_get(user=request.user, pk=pk)
-    if not may_edit(request.user, plan.district_id):
+    if not can(request.user, EDIT, plan):
         raise PermissionDenied(_("Only the district's analysts and managers edit its plan."))
     if plan.status == PlanStatus.CLOSED:
         messages.warning(request, _("The plan is closed and can no longer change."))

@@ -12,14 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import EDIT, READ, can, district_condition
 from areas.models import District
 from core.exceptions import DomainError
 from core.forms import add_service_errors
 from core.messages import tell_masked_identity_numbers
-from plans.access import editor_district_ids, may_edit, reader_district_ids, reads_district
 from plans.choices import ProblemStatus
 from plans.forms.priority import PriorityDecisionForm, ResidentConcernForm
-from plans.models import PriorityDecision, ResidentConcern
+from plans.models import PriorityDecision, Problem, ResidentConcern
 from plans.selectors.priority import (
     PriorityScore,
     priority_scores,
@@ -36,17 +36,17 @@ from plans.views.problems import require_reader
 
 
 def _readable_districts(user):
-    reach = reader_district_ids(user)
-    districts = District.objects.order_by("code")
-    return districts if reach is None else districts.filter(pk__in=reach)
+    return District.objects.filter(district_condition(user, READ, Problem)).order_by("code")
 
 
 def priority_review_index(request):
     """The review of the user's first district; the page switches between districts."""
     require_reader(request.user)
-    editable = editor_district_ids(request.user)
     districts = list(_readable_districts(request.user))
-    chosen = next((d for d in districts if d.pk in editable), districts[0] if districts else None)
+    chosen = next(
+        (d for d in districts if can(request.user, EDIT, Problem, district=d.pk)),
+        districts[0] if districts else None,
+    )
     if chosen is None:
         raise Http404
     return redirect("plans:priority_review", district=chosen.slug)
@@ -72,7 +72,7 @@ def priority_review(request, district: str):
     """A district's active problems ranked by score, each with its breakdown and the
     decisions recorded this quarter; the decision form for the district's analysts."""
     district_obj = District.objects.filter(slug=district).first()
-    if district_obj is None or not reads_district(request.user, district_obj.pk):
+    if district_obj is None or not can(request.user, READ, Problem, district=district_obj.pk):
         raise Http404
     quarter = _quarter(request)
     current_quarter = review_quarter(timezone.localdate())
@@ -90,7 +90,9 @@ def priority_review(request, district: str):
     latest: dict[int, PriorityDecision] = {}
     for decision in decisions:
         latest.setdefault(decision.problem_id, decision)
-    may_decide = quarter == current_quarter and may_edit(request.user, district_obj.pk)
+    may_decide = quarter == current_quarter and can(
+        request.user, EDIT, PriorityDecision, district=district_obj.pk
+    )
     rows = [
         {
             "rank": rank,
@@ -162,7 +164,7 @@ def priority_decide(request, district: str, problem_pk: int):
 def resident_concern_view(request):
     """The resident concern per district and year; analysts enter and correct it."""
     require_reader(request.user)
-    editable = editor_district_ids(request.user)
+    editable = can(request.user, EDIT, ResidentConcern)
     form = None
     if editable:
         if request.method == "POST":

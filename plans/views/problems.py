@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.access import EDIT, READ, can, district_condition
 from accounts.services import audit_confidential_reads, organisation_level_ids
 from areas.models import District
 from core.exceptions import DomainError
 from core.forms import add_service_errors
 from core.messages import tell_masked_identity_numbers
 from incidents.models import Report
-from plans.access import editor_district_ids, may_edit, reader_district_ids
 from plans.charts import report_curve_svg
 from plans.choices import CauseHorizon, CauseKind, ProblemStatus
 from plans.forms.common import IdListField
@@ -32,6 +32,7 @@ from plans.forms.problems import (
     ProblemUpdateForm,
     cause_formset_initial,
 )
+from plans.models import Problem
 from plans.selectors.editing import analysis_labels, analysis_seen, problem_labels, problem_seen
 from plans.selectors.priority import priority_scores, ranked
 from plans.selectors.problems import (
@@ -58,8 +59,7 @@ from plans.views.common import conflict_context
 
 def require_reader(user) -> None:
     """Problems and plans are for the two parties' staff and coordinators."""
-    reach = reader_district_ids(user)
-    if reach is not None and not reach:
+    if not can(user, READ, Problem):
         raise PermissionDenied(_("Problems and action plans are for city and police staff."))
 
 
@@ -78,10 +78,8 @@ def problem_list_view(request):
     problems = list(problem_list(user=request.user, district=district, status=status))
     scores = priority_scores(problems=problems)
     rows = [(problem, scores[problem.pk]) for problem in ranked(problems, scores)]
-    reach = reader_district_ids(request.user)
-    districts = District.objects.order_by("code")
-    if reach is not None:
-        districts = districts.filter(pk__in=reach)
+    districts = District.objects.filter(district_condition(request.user, READ, Problem))
+    districts = districts.order_by("code")
     template = "plans/problem_list.html"
     if request.htmx:
         template = "plans/partials/_problem_rows.html"
@@ -94,7 +92,7 @@ def problem_list_view(request):
             "districts": districts,
             "status": status,
             "statuses": ProblemStatus.choices,
-            "may_create": bool(editor_district_ids(request.user)),
+            "may_create": can(request.user, EDIT, Problem),
         },
     )
 
@@ -135,7 +133,7 @@ def problem_detail(request, pk: int):
         "plans/problem_detail.html",
         {
             "problem": problem,
-            "may_edit": may_edit(request.user, problem.district_id),
+            "may_edit": can(request.user, EDIT, problem),
             "score": score,
             "curve": curve,
             "chart": report_curve_svg(curve=curve, measures=measures),
@@ -213,7 +211,7 @@ def _tell_links(request, links: LinkResult) -> None:
 
 def problem_create_view(request):
     """Name a new problem; from the report list, with the chosen reports."""
-    if not editor_district_ids(request.user):
+    if not can(request.user, EDIT, Problem):
         raise PermissionDenied(_("Only analysts and managers name problems."))
     if request.method != "POST":
         form = ProblemForm(user=request.user)
@@ -293,7 +291,7 @@ def problem_unlink_report_view(request, pk: int, report_pk: int):
 
 def _editable_problem(request, pk: int):
     problem = problem_get(user=request.user, pk=pk)
-    if not may_edit(request.user, problem.district_id):
+    if not can(request.user, EDIT, problem):
         raise PermissionDenied(_("Only the district's analysts and managers edit its problems."))
     return problem
 

@@ -2,8 +2,8 @@
 
 import pytest
 
+from accounts.access import access_for
 from accounts.choices import Confidentiality
-from accounts.scoping import access_for
 from tests.scoping.models import ScopedRecord
 
 PARTNERSHIP = Confidentiality.PARTNERSHIP

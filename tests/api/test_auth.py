@@ -1,5 +1,5 @@
 """Tokens: made, checked, revoked, expired; the command and the admin that create them;
-an API client as a principal of accounts.scoping; the browser's session with CSRF."""
+an API client as a principal of accounts.access; the browser's session with CSRF."""
 
 from datetime import timedelta
 from io import StringIO
@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts.access import access_for
 from accounts.api.tokens import token_hash
 from accounts.choices import Confidentiality
 from accounts.models import ApiClient, AuditEvent
-from accounts.scoping import access_for
 from incidents.models import Report
 from tests.api.conftest import report_payload
 
@@ -90,7 +90,7 @@ def test_it_answers_401_without_credentials(api, geography):
 def test_it_makes_a_client_a_partner_of_its_organisation_in_its_districts(
     make_report, make_api_client
 ):
-    """accounts.scoping: a token reads its organisation's records in its districts only,
+    """accounts.access: a token reads its organisation's records in its districts only,
     never the partnership's, even a police system's."""
     police = make_api_client("lpo-system", organisation="lpo_city", districts=("centrum",))
     own = make_report(organisation="lpo_city", confidentiality=Confidentiality.ORGANISATION)

@@ -1,8 +1,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
+from accounts.access import access_for
 from accounts.models import Membership, Organisation, User
-from accounts.scoping import access_for
 
 
 def test_it_creates_the_demo_users_once(geography, settings):

@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from accounts.access import ScopedQuerySet
 from accounts.choices import Confidentiality
-from accounts.scoping import ScopedQuerySet
 
 
 class ScopedRecordQuerySet(ScopedQuerySet):

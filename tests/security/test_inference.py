@@ -44,9 +44,9 @@ import pytest
 from django.utils import timezone
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from accounts.access import access_for
 from accounts.api.services import api_client_create
 from accounts.choices import ApiScope, Confidentiality
-from accounts.scoping import access_for
 from areas.models import PrimaryArea
 from incidents.choices import PeriodKind, ReportStatus, SourceKind
 from incidents.models import Category, Report, SituationPicture

@@ -1,18 +1,38 @@
-"""Who may see what: the one place that turns memberships into access (DESIGN.md section 5).
-
-Every page, search, export, API endpoint and dashboard starts from
-``Model.objects.visible_to(user)``, which a model gets from ``ScopedQuerySet``. No view
-filters by organisation or district on its own.
-"""
+"""The principal and the words of ``accounts.access``: actions, a principal's scopes."""
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
-from accounts.choices import ANALYST_ROLES, CONTENT_ROLES, Confidentiality, Role
+from accounts.choices import ANALYST_ROLES, Role
 
 _CACHE_ATTRIBUTE = "_trygg_access"
+
+
+class Action(StrEnum):
+    READ = "read"  # read one record in detail (and find it in a list)
+    LIST = "list"  # read records in bulk: a list, a search
+    EXPORT = "export"  # take records away: CSV
+    CREATE = "create"  # file or draft a new record
+    EDIT = "edit"  # change or delete a record
+    REVIEW = "review"  # review, dismiss or link a report
+    SIGN = "sign"  # sign a situation picture or an action plan for an organisation
+    FOLLOW_UP = "follow_up"  # record a follow-up of a measure
+    IMPORT = "import"  # upload a file of reports, or decide about its bad rows
+
+
+READ, LIST, EXPORT, CREATE, EDIT = (
+    Action.READ,
+    Action.LIST,
+    Action.EXPORT,
+    Action.CREATE,
+    Action.EDIT,
+)
+REVIEW, SIGN, FOLLOW_UP, IMPORT = Action.REVIEW, Action.SIGN, Action.FOLLOW_UP, Action.IMPORT
+
+
+# --- The principal ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -23,6 +43,7 @@ class Scope:
     partnership_party: bool
     role: str
     district_ids: frozenset[int] | None  # None: every district (a coordinator)
+    organisation_kind: str = ""
 
     def covers(self, district_id: int | None) -> bool:
         return self.district_ids is None or district_id in self.district_ids
@@ -37,14 +58,16 @@ class Access:
     or API client: read own organisation's"), whatever kind of organisation it belongs to.
     Its token scopes (reports:read, ...) are checked by the API before this applies. Problems
     and plans are the two parties' joint work and have a rule of their own for tokens
-    (``plans.access``).
+    (``accounts.access.plans``).
     """
 
     def __init__(self, user) -> None:
         self.user = user
+        self.client = None
         self.scopes: tuple[Scope, ...] = ()
         if getattr(user, "is_api_client", False):
             self.user = None  # not a person: owns no records, administers nothing
+            self.client = user
             if user.is_usable():
                 self.scopes = (
                     Scope(
@@ -52,6 +75,7 @@ class Access:
                         partnership_party=False,
                         role=Role.REPORTER,
                         district_ids=user.district_ids(),
+                        organisation_kind=user.organisation.kind,
                     ),
                 )
             return
@@ -74,6 +98,7 @@ class Access:
                 district_ids=None
                 if m.covers_all_districts
                 else frozenset(d.pk for d in m.districts.all()),
+                organisation_kind=m.organisation.kind,
             )
             for m in memberships
         )
@@ -92,14 +117,7 @@ class Access:
         """The districts where the user holds one of ``roles`` (all roles if none given);
         None means every district."""
         wanted = set(roles or Role.values)
-        reach: set[int] = set()
-        for scope in self.scopes:
-            if scope.role not in wanted:
-                continue
-            if scope.district_ids is None:
-                return None
-            reach |= scope.district_ids
-        return frozenset(reach)
+        return union(s.district_ids for s in self.scopes if s.role in wanted)
 
     def organisation_ids(self, *roles: str) -> frozenset[int]:
         wanted = set(roles or Role.values)
@@ -131,67 +149,44 @@ def access_for(user) -> Access:
     return access
 
 
-def visibility_filter(
-    user,
-    *,
-    district_field: str = "district",
-    organisation_field: str = "organisation",
-    confidentiality_field: str = "confidentiality",
-    owner_field: str | None = None,
-) -> Q | None:
-    """The condition under which ``user`` may read a record in detail, or None for nothing.
-
-    - Staff of the two parties (social services, police) read their districts' records
-      that are ``partnership`` and their own organisation's records there whatever the level.
-    - Partners (housing, transport, ...) read their own organisation's records only.
-    - Coordinators read as staff do, in every district.
-    - Unplaced records (no district) are read by their own organisation's staff and by
-      coordinators when ``partnership``.
-    - Administrators get nothing by that role alone; the person who filed a record reads it.
-    """
-    access = access_for(user)
-    conditions = Q()
-    granted = False
-    for scope in access.scopes:
-        if scope.role not in CONTENT_ROLES:
-            continue
-        own = Q(**{organisation_field: scope.organisation_id})
-        readable = own
-        if scope.partnership_party or scope.role == Role.COORDINATOR:
-            readable = own | Q(**{confidentiality_field: Confidentiality.PARTNERSHIP})
-        if scope.district_ids is None:
-            where = Q()
-        else:
-            where = Q(**{f"{district_field}__in": sorted(scope.district_ids)}) | (
-                Q(**{f"{district_field}__isnull": True}) & own
-            )
-        conditions |= readable & where
-        granted = True
-    if owner_field and access.user is not None and access.user.is_authenticated:
-        conditions |= Q(**{owner_field: access.user.pk})
-        granted = True
-    return conditions if granted else None
+def union(reaches) -> frozenset[int] | None:
+    """The union of districts sets, where None (every district) wins."""
+    result: set[int] = set()
+    for reach in reaches:
+        if reach is None:
+            return None
+        result |= reach
+    return frozenset(result)
 
 
-class ScopedQuerySet(models.QuerySet):
-    """A queryset for records that have a district, an owning organisation and a level.
+def within(reach: frozenset[int] | None, district_id) -> bool:
+    """Whether ``district_id`` lies in ``reach``; a district left out asks "anywhere"."""
+    if reach is None:
+        return True
+    return bool(reach) if district_id is ANYWHERE else district_id in reach
 
-    Subclasses name their fields if they differ from the defaults.
-    """
 
-    district_field = "district"
-    organisation_field = "organisation"
-    confidentiality_field = "confidentiality"
-    owner_field: str | None = None
+ANYWHERE = object()  # a field left out of a question: "anywhere"
 
-    def visible_to(self, user):
-        condition = visibility_filter(
-            user,
-            district_field=self.district_field,
-            organisation_field=self.organisation_field,
-            confidentiality_field=self.confidentiality_field,
-            owner_field=self.owner_field,
-        )
-        if condition is None:
-            return self.none()
-        return self.filter(condition)
+
+def no_rule(action, label) -> ValueError:
+    return ValueError(f"accounts.access has no rule for {action!r} on {label}")
+
+
+class Rule:
+    """One model's rules. ``condition`` is ``restrict``'s (None: nothing; ``Q()``: all),
+    ``allows`` is ``can``'s; a question a model has no rule for is a programming error."""
+
+    label = ""
+
+    def condition(self, principal, access: Access, action):
+        raise no_rule(action, self.label)
+
+    def allows(self, principal, access: Access, action, record, where) -> bool:
+        raise no_rule(action, self.label)
+
+    def district_ids(self, principal, access: Access, action) -> frozenset[int] | None:
+        raise no_rule(action, self.label)
+
+    def organisation_ids(self, principal, access: Access, action, record, where):
+        raise no_rule(action, self.label)
