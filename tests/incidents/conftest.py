@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -13,6 +13,10 @@ def category(db):
     return Category.objects.get(code="narkotikahandel")
 
 
+def _local_midnight():
+    return timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+
+
 @pytest.fixture
 def make_report(geography, organisations, category):
     """Writes a report straight to the table (the services are tested on their own)."""
@@ -24,12 +28,18 @@ def make_report(geography, organisations, category):
         confidentiality=Confidentiality.PARTNERSHIP,
         description="Langning vid torget på kvällen",
         reporter=None,
-        hours_ago=1,
+        hours_ago=None,
         **fields,
     ):
+        if hours_ago is None:
+            # An hour ago, but never before local midnight: tests that count "this month" or
+            # "today" must not fail in the first hour of a day or a month.
+            occurred_at = max(timezone.now() - timedelta(hours=1), _local_midnight())
+        else:
+            occurred_at = timezone.now() - timedelta(hours=hours_ago)
         return Report.objects.create(
             category=fields.pop("category", category),
-            occurred_at=timezone.now() - timedelta(hours=hours_ago),
+            occurred_at=occurred_at,
             district=geography[district] if district else None,
             organisation=organisations[organisation],
             confidentiality=confidentiality,
