@@ -89,7 +89,9 @@ class WorkerProcess:
         control = app.control
         if "REDIS_URL" in self.extra_environ:
             broker = celery_broker_url(self.extra_environ["REDIS_URL"])
-            control = Celery("trygg-test-ping", broker=broker).control
+            # Not set as the current app: shared tasks sent later by this process must keep
+            # using the portal's own broker.
+            control = Celery("trygg-test-ping", broker=broker, set_as_current=False).control
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

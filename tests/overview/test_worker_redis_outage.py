@@ -58,7 +58,7 @@ def test_it_keeps_the_worker_up_when_redis_stops_with_tasks_unacknowledged(tmp_p
     url = server.start()
     environ = {"REDIS_URL": url, "TRYGG_ROLLUP_SWEEP_SECONDS": "3"}
     worker = WorkerProcess("redis-outage", environ=environ, beat=True, as_make_run=True).start()
-    sender = Celery("trygg-test-send", broker=celery_broker_url(url))
+    sender = Celery("trygg-test-send", broker=celery_broker_url(url), set_as_current=False)
     try:
         with _separate_connection() as holder:
             # The rollup's own lock, held as a long job would hold it.
