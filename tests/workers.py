@@ -21,13 +21,21 @@ class WorkerProcess:
     """``celery worker`` on the test settings' queue, reading the test database."""
 
     def __init__(
-        self, name: str = "test", *, environ: dict | None = None, beat: bool = False
+        self,
+        name: str = "test",
+        *,
+        environ: dict | None = None,
+        beat: bool = False,
+        as_make_run: bool = False,
     ) -> None:
         """``environ`` adds to the worker's environment (e.g. another ``REDIS_URL``);
-        ``beat`` runs Celery beat inside the worker, so the periodic tasks run too."""
+        ``beat`` runs Celery beat inside the worker, so the periodic tasks run too;
+        ``as_make_run`` runs it as ``make run`` does (prefork pool of 2, with heartbeat,
+        mingle and gossip) instead of the lighter solo pool."""
         self.name = name
         self.extra_environ = environ or {}
         self.beat = beat
+        self.as_make_run = as_make_run
         self.process: subprocess.Popen | None = None
         self._schedule_dir: tempfile.TemporaryDirectory | None = None
 
@@ -52,17 +60,23 @@ class WorkerProcess:
                 "-A",
                 "trygg",
                 "worker",
-                "--pool",
-                "solo",
                 "--loglevel",
-                "WARNING",
+                "INFO" if self.as_make_run else "WARNING",
                 "--hostname",
                 hostname,
                 "--queues",
                 settings.CELERY_TASK_DEFAULT_QUEUE,
-                "--without-heartbeat",
-                "--without-mingle",
-                "--without-gossip",
+                *(
+                    ["--pool", "prefork", "--concurrency", "2"]
+                    if self.as_make_run
+                    else [
+                        "--pool",
+                        "solo",
+                        "--without-heartbeat",
+                        "--without-mingle",
+                        "--without-gossip",
+                    ]
+                ),
                 *beat,
             ],
             cwd=BASE_DIR,
@@ -75,7 +89,9 @@ class WorkerProcess:
         control = app.control
         if "REDIS_URL" in self.extra_environ:
             broker = celery_broker_url(self.extra_environ["REDIS_URL"])
-            control = Celery("trygg-test-ping", broker=broker).control
+            # Not set as the current app: shared tasks sent later by this process must keep
+            # using the portal's own broker.
+            control = Celery("trygg-test-ping", broker=broker, set_as_current=False).control
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
