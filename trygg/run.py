@@ -1,12 +1,22 @@
-"""`make run`: the portal with demo data, in the foreground, on one terminal.
+"""`make run`: the portal with demo data, in the foreground, on one terminal, kept alive.
 
-Starts the embedded PostgreSQL and Redis where DATABASE_URL / REDIS_URL are not set, prepares
+Runs the embedded PostgreSQL and Redis where DATABASE_URL / REDIS_URL are not set, prepares
 the database (migrate as the owner role, which grants the runtime role its rights; then
-geography and demo data as the runtime role: all idempotent), then runs the web server, a
-Celery worker and Celery beat as the runtime role, with their output interleaved and labelled.
-Ctrl-C (or SIGTERM) stops the three, then the embedded servers this run started.
+geography and demo data as the runtime role: all idempotent), then runs the web server
+(gunicorn, gunicorn.conf.py), a Celery worker and Celery beat as the runtime role, with their
+output interleaved and labelled.
+
+It is a supervisor: a child that dies, whichever, is restarted after a pause that doubles with
+each quick death (1 s, 2 s, 4 s … at most 30 s) and starts at 1 s again once the child has
+stayed up for a minute, with one labelled line each time ("supervisor | worker exited (signal
+9); restart 1 in 1 s"). What the dead child left in its process group (gunicorn's workers,
+Celery's pool, PostgreSQL's backends) is killed with it, so the new one starts clean. The
+others reconnect by themselves: Django checks its database connection before reuse, Celery
+retries its broker. Only Ctrl-C, SIGTERM or SIGHUP stop everything: web, beat and worker
+first, then the servers.
 """
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -14,33 +24,145 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
-from trygg.embedded import BASE_DIR, ensure_started, services
+from trygg.embedded import BASE_DIR, EmbeddedPostgres, EmbeddedRedis, services
 
 BIN = Path(sys.executable).parent
 STOP_GRACE_SECONDS = 15
+SERVER_START_SECONDS = 60
+FIRST_BACKOFF_SECONDS = 1.0
+MAX_BACKOFF_SECONDS = 30.0
+# A child that stayed up this long had recovered: its next death starts the backoff afresh.
+STABLE_AFTER_SECONDS = 60.0
+TICK_SECONDS = 0.2
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
+try:
+    # Looked up here, not in the child: between fork and exec only this call runs there.
+    _prctl = ctypes.CDLL(None, use_errno=True).prctl
+except (OSError, AttributeError):  # not Linux
+    _prctl = None
 
-def _die_with_parent() -> None:
-    """In the child: ask Linux to send SIGTERM when the supervisor dies, however it dies.
-
-    The children run in sessions of their own (so Ctrl-C reaches only the supervisor), which
-    would otherwise leave them running if the supervisor were killed outright.
-    """
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):
-        pass  # not Linux: Ctrl-C and SIGTERM still stop everything in order
+_output_lock = threading.Lock()
 
 
-def _pump(label: str, stream, lock: threading.Lock) -> None:
+def say(label: str, text: str) -> None:
+    with _output_lock:
+        sys.stdout.write(f"{label:>10} | {text}\n")
+        sys.stdout.flush()
+
+
+def _pump(label: str, stream) -> None:
     for line in iter(stream.readline, ""):
-        with lock:
-            sys.stdout.write(f"{label:>6} | {line}")
-            sys.stdout.flush()
+        say(label, line.rstrip("\n"))
+    stream.close()
+
+
+def _describe_exit(returncode: int) -> str:
+    if returncode < 0:
+        return f"signal {-returncode}"
+    return f"exit {returncode}"
+
+
+@dataclass
+class Child:
+    """One supervised process, in a session (and process group) of its own, so that Ctrl-C
+    reaches only the supervisor, which then stops the children in order."""
+
+    label: str
+    command: list[str]
+    environ: dict
+    user: str | None = None
+    # What the supervisor sends to stop it, and what Linux sends when the supervisor dies.
+    stop_signal: int = signal.SIGTERM
+    process: subprocess.Popen | None = None
+    started_at: float = 0.0
+    restart_at: float | None = None
+    quick_deaths: int = 0
+    restarts: int = 0
+
+    def _die_with_parent(self) -> None:
+        """In the child: ask Linux to send ``stop_signal`` when the supervisor dies, however it
+        dies (kill -9 included), so no child outlives it."""
+        if _prctl is not None:
+            _prctl(PR_SET_PDEATHSIG, int(self.stop_signal))
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            self.command,
+            env=self.environ,
+            cwd=BASE_DIR,
+            user=self.user,
+            text=True,
+            errors="replace",
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=self._die_with_parent,
+        )
+        self.started_at = time.monotonic()
+        self.restart_at = None
+        threading.Thread(target=_pump, args=(self.label, self.process.stdout), daemon=True).start()
+        say("supervisor", f"{self.label} started (pid {self.process.pid})")
+
+    def running(self) -> bool:
+        return self.process is not None and not self._has_exited()
+
+    def _has_exited(self) -> bool:
+        """Whether the child exited, without reaping it where Linux allows: while it is an
+        unreaped zombie its pid, and so its process group's id, cannot be reused, and
+        ``kill_group`` cannot hit a stranger."""
+        if self.process.returncode is not None:
+            return True
+        if not hasattr(os, "waitid"):  # not Linux: reap at once
+            return self.process.poll() is not None
+        try:
+            found = os.waitid(os.P_PID, self.process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        except ChildProcessError:
+            return self.process.poll() is not None
+        return found is not None
+
+    def kill_group(self) -> None:
+        """Whatever is left in the child's process group (its pool, its backends) goes too."""
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+
+    def check(self, now: float) -> None:
+        """Notice a death and schedule the restart; start it when its time has come."""
+        if self.process is not None and self._has_exited():
+            self.kill_group()
+            returncode = self.process.wait()
+            self.process = None
+            if now - self.started_at >= STABLE_AFTER_SECONDS:
+                self.quick_deaths = 0
+            self.quick_deaths += 1
+            self.restarts += 1
+            delay = min(MAX_BACKOFF_SECONDS, FIRST_BACKOFF_SECONDS * 2 ** (self.quick_deaths - 1))
+            self.restart_at = now + delay
+            say(
+                "supervisor",
+                f"{self.label} exited ({_describe_exit(returncode)});"
+                f" restart {self.restarts} in {delay:g} s",
+            )
+        elif self.process is None and self.restart_at is not None and now >= self.restart_at:
+            self.start()
+
+    def stop(self) -> None:
+        if self.running():
+            self.process.send_signal(self.stop_signal)
+
+    def wait(self, deadline: float) -> None:
+        if self.process is None:
+            return
+        while not self._has_exited():
+            if time.monotonic() > deadline:
+                say("supervisor", f"{self.label} did not stop in time; killed")
+                break
+            time.sleep(0.05)
+        self.kill_group()
+        self.process.wait()
 
 
 def _prepare(environ: dict) -> None:
@@ -51,48 +173,86 @@ def _prepare(environ: dict) -> None:
         (["load_geography"], runtime_environ),
         (["seed_demo"], runtime_environ),
     ):
-        print(f"  prepare | manage.py {' '.join(args)}", flush=True)
+        say("prepare", f"manage.py {' '.join(args)}")
         subprocess.run([*manage, *args], env=env, check=True, cwd=BASE_DIR)
 
 
-def _processes(port: int, environ: dict) -> dict[str, list[str]]:
-    var_dir = Path(environ.get("TRYGG_VAR_DIR", BASE_DIR / "var"))
-    return {
-        "web": [
-            str(BIN / "gunicorn"),
-            "trygg.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            environ.get("WEB_CONCURRENCY", "2"),
-            "--access-logfile",
-            "-",
-            "--graceful-timeout",
-            "5",
-            # Several portals on one machine (CI beside a developer) must not share it.
-            "--no-control-socket",
-        ],
-        "worker": [
-            str(BIN / "celery"),
-            "-A",
-            "trygg",
-            "worker",
-            "--loglevel",
-            "INFO",
-            "--concurrency",
-            environ.get("CELERY_CONCURRENCY", "2"),
-        ],
-        "beat": [
-            str(BIN / "celery"),
-            "-A",
-            "trygg",
-            "beat",
-            "--loglevel",
-            "INFO",
-            "--schedule",
-            str(var_dir / "celerybeat-schedule"),
-        ],
-    }
+def _portal(port: int, environ: dict, var_dir: Path) -> list[Child]:
+    """The portal's processes, which know only the runtime role."""
+    environ = {k: v for k, v in environ.items() if k != "DATABASE_OWNER_URL"}
+    web = [
+        str(BIN / "gunicorn"),
+        "--config",
+        str(BASE_DIR / "gunicorn.conf.py"),
+        "--bind",
+        f"127.0.0.1:{port}",
+    ]
+    worker = [
+        *(str(BIN / "celery"), "-A", "trygg", "worker", "--loglevel", "INFO"),
+        *("--concurrency", environ.get("CELERY_CONCURRENCY", "2")),
+    ]
+    beat = [
+        *(str(BIN / "celery"), "-A", "trygg", "beat", "--loglevel", "INFO"),
+        *("--schedule", str(var_dir / "celerybeat-schedule")),
+    ]
+    return [
+        Child("web", web, environ),
+        Child("worker", worker, environ),
+        Child("beat", beat, environ),
+    ]
+
+
+def _embedded(environ: dict, var_dir: Path) -> list[Child]:
+    """Children for the embedded servers this run starts, with their URLs set in ``environ``.
+
+    A server already running (``python -m trygg.embedded start``, a test run) is used as it
+    is and not supervised: it belongs to whoever started it.
+    """
+    children = []
+    for name, server in services(var_dir).items():
+        if environ.get(name, "").strip():
+            continue
+        if server.is_running():
+            say("supervisor", f"{name}: the embedded server already runs; used, not supervised")
+        elif isinstance(server, EmbeddedPostgres):
+            server.initialise()
+            command, user = server.foreground_command()
+            # SIGINT is PostgreSQL's fast shutdown: it does not wait for clients to leave.
+            children.append(Child("postgres", command, environ, user, signal.SIGINT))
+        else:
+            command, user = server.foreground_command()
+            children.append(Child("redis", command, environ, user))
+        if isinstance(server, EmbeddedPostgres):
+            environ[name] = server.runtime_url
+            environ["DATABASE_OWNER_URL"] = server.url
+        else:
+            environ[name] = server.url
+    return children
+
+
+def _wait_until_ready(var_dir: Path, children: list[Child], stopping: threading.Event) -> None:
+    servers = {"postgres": EmbeddedPostgres(var_dir), "redis": EmbeddedRedis(var_dir)}
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    for child in children:
+        while not servers[child.label].is_ready():
+            if not child.running():
+                raise RuntimeError(f"{child.label} exited at start ({child.process.returncode})")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{child.label} did not start in {SERVER_START_SECONDS} s")
+            if stopping.wait(0.1):
+                return
+    if "postgres" in {child.label for child in children}:
+        servers["postgres"].ensure_database()
+
+
+def _stop(groups: list[list[Child]]) -> None:
+    """The portal first (it may still write), then the servers."""
+    for group in groups:
+        for child in group:
+            child.stop()
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        for child in group:
+            child.wait(deadline)
 
 
 def main() -> int:
@@ -100,13 +260,7 @@ def main() -> int:
     environ = dict(os.environ)
     environ.setdefault("DEBUG", "1")
     environ["PYTHONUNBUFFERED"] = "1"
-    was_running = {name for name, server in services().items() if server.is_running()}
-    started = [name for name in ensure_started(environ) if name not in was_running]
-    for name in ("DATABASE_URL", "DATABASE_OWNER_URL", "REDIS_URL"):
-        if environ.get(name):
-            print(f"  prepare | {name}={environ[name]}", flush=True)
-
-    children: dict[str, subprocess.Popen] = {}
+    var_dir = Path(environ.get("TRYGG_VAR_DIR") or BASE_DIR / "var")
     stopping = threading.Event()
 
     def request_stop(signum, frame):
@@ -115,61 +269,44 @@ def main() -> int:
     # SIGHUP too: closing the terminal must stop everything as Ctrl-C does.
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, request_stop)
+
+    servers: list[Child] = []
+    portal: list[Child] = []
     exit_code = 0
     try:
-        _prepare(environ)
-        lock = threading.Lock()
-        # The portal's processes know only the runtime role.
-        runtime_environ = {k: v for k, v in environ.items() if k != "DATABASE_OWNER_URL"}
-        for label, command in _processes(port, runtime_environ).items():
-            # A session of their own: Ctrl-C reaches only this supervisor, which then stops
-            # the children in order instead of all of them racing at once.
-            children[label] = subprocess.Popen(
-                command,
-                env=runtime_environ,
-                cwd=BASE_DIR,
-                text=True,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-                preexec_fn=_die_with_parent,
+        servers = _embedded(environ, var_dir)
+        for child in servers:
+            child.start()
+        _wait_until_ready(var_dir, servers, stopping)
+        for name in ("DATABASE_URL", "DATABASE_OWNER_URL", "REDIS_URL"):
+            if environ.get(name):
+                say("prepare", f"{name}={environ[name]}")
+        if not stopping.is_set():
+            _prepare(environ)
+        if not stopping.is_set():
+            portal = _portal(port, environ, var_dir)
+            for child in portal:
+                child.start()
+            password = environ.get("TRYGG_DEMO_PASSWORD", "trygg-demo")
+            print(
+                f"\n  Trygg runs on http://127.0.0.1:{port}/  (Ctrl-C stops everything)\n"
+                f"  Demo logins, password '{password}': samordnare, polis.centrum,"
+                " social.centrum, social.hisingen, partner.bostad, chef.polis.centrum,"
+                " chef.social.centrum\n",
+                flush=True,
             )
-        # The readers start only now: forking while other threads run is not safe.
-        for label, child in children.items():
-            threading.Thread(target=_pump, args=(label, child.stdout, lock), daemon=True).start()
-        password = environ.get("TRYGG_DEMO_PASSWORD", "trygg-demo")
-        print(
-            f"\n  Trygg runs on http://127.0.0.1:{port}/  (Ctrl-C stops everything)\n"
-            f"  Demo logins, password '{password}': samordnare, polis.centrum,"
-            " social.centrum, social.hisingen, partner.bostad, chef.polis.centrum,"
-            " chef.social.centrum\n",
-            flush=True,
-        )
         while not stopping.is_set():
-            for label, child in children.items():
-                if child.poll() is not None:
-                    print(f"  {label} exited with {child.returncode}; stopping.", flush=True)
-                    exit_code = 1
-                    stopping.set()
-            stopping.wait(0.5)
-    except subprocess.CalledProcessError as error:
-        print(f"  prepare failed: {error}", file=sys.stderr, flush=True)
+            now = time.monotonic()
+            for child in (*servers, *portal):
+                child.check(now)
+            stopping.wait(TICK_SECONDS)
+    except (subprocess.CalledProcessError, RuntimeError) as error:
+        say("supervisor", f"start-up failed: {error}")
         exit_code = 1
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        for child in children.values():
-            if child.poll() is None:
-                child.terminate()
-        deadline = time.monotonic() + STOP_GRACE_SECONDS
-        for child in children.values():
-            try:
-                child.wait(max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(child.pid, signal.SIGKILL)
-                child.wait()
-        for name in started:
-            print(f"  stop | {name} (embedded)", flush=True)
-            services()[name].stop()
+        say("supervisor", "stopping")
+        _stop([portal, servers])
     return exit_code
 
 
