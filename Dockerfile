@@ -15,6 +15,13 @@ RUN python -m pip install --upgrade "pip>=25.3" \
        DATABASE_URL=postgresql://build@localhost/build REDIS_URL=redis://localhost:6379/0 \
        python manage.py collectstatic --noinput
 
+# Uploads (MEDIA_ROOT): web stores an import file, the worker reads it. docker-compose.yml
+# mounts one named volume here in both; a new named volume takes this directory's owner, so
+# the container user can write to it.
+RUN mkdir -p /app/var/media && chown -R trygg:trygg /app/var
+ENV MEDIA_ROOT=/app/var/media
+
 USER trygg
 EXPOSE 8000
-CMD ["gunicorn", "trygg.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gthread workers sized for 2 cores (WEB_WORKERS, WEB_THREADS): see gunicorn.conf.py.
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000"]
