@@ -89,7 +89,7 @@ class Child:
         if _prctl is not None:
             _prctl(PR_SET_PDEATHSIG, int(self.stop_signal))
 
-    def start(self) -> None:
+    def start(self, now: float | None = None) -> None:
         self.process = subprocess.Popen(
             self.command,
             env=self.environ,
@@ -102,7 +102,7 @@ class Child:
             start_new_session=True,
             preexec_fn=self._die_with_parent,
         )
-        self.started_at = time.monotonic()
+        self.started_at = time.monotonic() if now is None else now
         self.restart_at = None
         threading.Thread(target=_pump, args=(self.label, self.process.stdout), daemon=True).start()
         say("supervisor", f"{self.label} started (pid {self.process.pid})")
@@ -135,19 +135,22 @@ class Child:
             self.kill_group()
             returncode = self.process.wait()
             self.process = None
-            if now - self.started_at >= STABLE_AFTER_SECONDS:
-                self.quick_deaths = 0
-            self.quick_deaths += 1
-            self.restarts += 1
-            delay = min(MAX_BACKOFF_SECONDS, FIRST_BACKOFF_SECONDS * 2 ** (self.quick_deaths - 1))
-            self.restart_at = now + delay
-            say(
-                "supervisor",
-                f"{self.label} exited ({_describe_exit(returncode)});"
-                f" restart {self.restarts} in {delay:g} s",
-            )
+            self._schedule_restart(now, _describe_exit(returncode))
         elif self.process is None and self.restart_at is not None and now >= self.restart_at:
-            self.start()
+            try:
+                self.start(now)
+            except OSError as error:  # e.g. its program went missing: try again later
+                self.started_at = now
+                self._schedule_restart(now, f"could not start: {error}")
+
+    def _schedule_restart(self, now: float, why: str) -> None:
+        if now - self.started_at >= STABLE_AFTER_SECONDS:
+            self.quick_deaths = 0
+        self.quick_deaths += 1
+        self.restarts += 1
+        delay = min(MAX_BACKOFF_SECONDS, FIRST_BACKOFF_SECONDS * 2 ** (self.quick_deaths - 1))
+        self.restart_at = now + delay
+        say("supervisor", f"{self.label} exited ({why}); restart {self.restarts} in {delay:g} s")
 
     def stop(self) -> None:
         if self.running():

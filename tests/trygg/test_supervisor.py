@@ -24,8 +24,7 @@ import pytest
 import requests
 
 from trygg.embedded import BASE_DIR
-
-pytestmark = [pytest.mark.embedded, pytest.mark.slow]
+from trygg.run import Child
 
 # Migrate, geography and the demo data come first: minutes on a busy shared machine.
 START_SECONDS = 600
@@ -179,6 +178,8 @@ def var_dir():
     shutil.rmtree(path, ignore_errors=True)
 
 
+@pytest.mark.embedded
+@pytest.mark.slow
 def test_it_restarts_every_child_killed_and_leaves_nothing_after_ctrl_c(var_dir):
     supervisor = Supervisor(var_dir, free_port())
     try:
@@ -215,3 +216,25 @@ def test_it_restarts_every_child_killed_and_leaves_nothing_after_ctrl_c(var_dir)
     finally:
         if supervisor.process.poll() is None or left_behind(supervisor):
             supervisor.kill_everything()
+
+
+def test_it_doubles_the_pause_of_a_child_that_keeps_dying_and_resets_it_once_it_stayed_up(capsys):
+    """The backoff alone, on a child that exits at once; the clock is passed in."""
+    child = Child("crashy", [sys.executable, "-c", "raise SystemExit(3)"], dict(os.environ))
+    child.start()
+    now = child.started_at
+    delays = []
+    for _ in range(8):
+        child.process.wait(30)
+        child.check(now)
+        delays.append(child.restart_at - now)
+        now = child.restart_at
+        child.check(now)  # its time has come: started again
+        assert child.process is not None
+    assert delays == [1, 2, 4, 8, 16, 30, 30, 30]
+    assert "supervisor | crashy exited (exit 3); restart 1 in 1 s" in capsys.readouterr().out
+
+    # Up for a minute and more before it died: the next pause is short again.
+    child.process.wait(30)
+    child.check(child.started_at + 61)
+    assert child.restart_at - (child.started_at + 61) == 1
