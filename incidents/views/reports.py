@@ -279,7 +279,6 @@ def _detail(request, report: Report, *, placement_form=None, category_form=None,
             "category_form": category_form
             or ReportCategoryForm(initial={"category": report.category_id}),
             "place_names": place_names(),
-            "correcting": placement_form is not None or category_form is not None,
         }
     return render(request, "incidents/report_detail.html", context, status=status)
 
