@@ -392,15 +392,15 @@ def _check_may_correct(actor, report: Report) -> None:
 
 
 @transaction.atomic
-def _report_correct(*, actor, report: Report, fields, correct, action: str, request) -> Report:
+def _report_correct(*, actor, report: Report, names, correct, action: str, request) -> Report:
     """The one road of the corrections: lock the report, check that ``actor`` may correct
-    it, let ``correct(locked)`` change ``fields`` (attribute names; it raises to refuse),
+    it, let ``correct(locked)`` change the attributes ``names`` (it raises to refuse),
     and save and audit what changed as old → new (as ``accounts.audit_changes`` records the
     reference data). Nothing is written when nothing changed. The rollups follow the save as
     after any edit of a report (``overview.receivers`` and the table's trigger)."""
     locked = Report.objects.select_for_update().get(pk=report.pk)
     _check_may_correct(actor, locked)
-    before = {name: getattr(locked, name) for name in fields}
+    before = {name: getattr(locked, name) for name in names}
     correct(locked)
     changes = {
         name.removesuffix("_id"): [old, getattr(locked, name)]
@@ -448,7 +448,7 @@ def report_correct_placement(
     return _report_correct(
         actor=actor,
         report=report,
-        fields=("place_id", *PLACEMENT_FIELDS),
+        names=("place_id", *PLACEMENT_FIELDS),
         correct=correct,
         action="report.place_corrected",
         request=request,
@@ -469,7 +469,7 @@ def report_correct_category(*, actor, report: Report, category: Category, reques
     return _report_correct(
         actor=actor,
         report=report,
-        fields=("category_id",),
+        names=("category_id",),
         correct=correct,
         action="report.category_corrected",
         request=request,
