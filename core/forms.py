@@ -1,6 +1,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.exceptions import DomainError
+
 
 class BootstrapFormMixin:
     """Gives each widget Bootstrap's class. Invalid fields carry Django's aria-invalid,
@@ -29,3 +31,17 @@ def add_service_errors(form, error: ValidationError) -> None:
                 form.add_error(target, item)
     else:
         form.add_error(None, error)
+
+
+def form_service_call(form, call):
+    """``call()``, a service's write for ``form``'s page, or None when the service refused
+    it: the refusal is then shown on ``form`` (a ``ValidationError`` at its fields, a
+    ``DomainError`` above the form), and the page renders the form again with what was
+    typed."""
+    try:
+        return call()
+    except ValidationError as error:
+        add_service_errors(form, error)
+    except DomainError as error:
+        form.add_error(None, error.message)
+    return None

@@ -28,11 +28,13 @@ class Severity(models.IntegerChoices):
 
 
 class PlacedBy(models.TextChoices):
-    """How a report's district was found; reports that could not be placed stay unplaced."""
+    """How a report's district was found; reports that could not be placed stay unplaced.
+    ``MANUAL``: an analyst placed it by hand, and no automatic placing overrides that."""
 
     POINT = "point", _("Coordinates")
     PLACE = "place", _("Known place")
     GAZETTEER = "gazetteer", _("Place name in the text")
+    MANUAL = "manual", _("An analyst, by hand")
     UNPLACED = "unplaced", _("Unplaced")
 
 

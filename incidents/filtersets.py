@@ -72,6 +72,12 @@ class ReportFilterSet(django_filters.FilterSet):
         to_field_name="code",
         method="filter_category",
     )
+    unplaced = django_filters.BooleanFilter(
+        label=_("Unplaced only"),
+        method="filter_unplaced",
+        widget=forms.CheckboxInput,
+        help_text=_("No district, or no primary area: reports to place by hand."),
+    )
     source_kind = django_filters.MultipleChoiceFilter(label=_("Source"), choices=SourceKind.choices)
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=ReportStatus.choices)
     confidentiality = django_filters.ChoiceFilter(
@@ -99,6 +105,11 @@ class ReportFilterSet(django_filters.FilterSet):
 
     def filter_district(self, queryset, name, value):
         return queryset.filter(district=value) if value else queryset
+
+    def filter_unplaced(self, queryset, name, value):
+        # Of the reports the viewer may read (the list's queryset): their districts' and, of
+        # reports placed nowhere, their own organisation's.
+        return queryset.unplaced() if value else queryset
 
     def filter_category(self, queryset, name, value):
         if value is None:

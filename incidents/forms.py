@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import CREATE, organisation_ids
 from accounts.choices import Confidentiality
 from accounts.models import Organisation
-from areas.models import Place, PrimaryArea
+from areas.models import District, Place, PrimaryArea
 from core.forms import BootstrapFormMixin
 from incidents.models import DESCRIPTION_MAX_LENGTH, Category, Report
 
@@ -53,7 +53,44 @@ def place_names() -> list[str]:
     return sorted(names)
 
 
-class ReportForm(BootstrapFormMixin, forms.Form):
+class PlaceNameForm(forms.Form):
+    """A ``place_name`` field: a known place (by name or other name) or a primärområde, by
+    name, cleaned into ``place`` or ``primary_area``; ``unknown_place`` is the message for a
+    name that is neither."""
+
+    unknown_place = _("We do not know the place “%(name)s”. Choose one from the list.")
+
+    place_name = forms.CharField(
+        label=_("Place or area"),
+        required=False,
+        max_length=150,
+        help_text=_("Start typing: a square, a centre, a stop or an area such as Hjällbo."),
+    )
+
+    def clean_place_name(self):
+        name = self.cleaned_data["place_name"].strip()
+        self.cleaned_data["place"] = None
+        self.cleaned_data["primary_area"] = None
+        if not name:
+            return name
+        wanted = name.casefold()
+        for place in Place.objects.all():
+            if wanted == place.name.casefold() or wanted in {a.casefold() for a in place.aliases}:
+                self.cleaned_data["place"] = place
+                return name
+        area = PrimaryArea.objects.filter(name__iexact=name).first()
+        if area is None:
+            raise forms.ValidationError(self.unknown_place, params={"name": name})
+        self.cleaned_data["primary_area"] = area
+        return name
+
+
+class ReportForm(BootstrapFormMixin, PlaceNameForm):
+    unknown_place = _(
+        "We do not know the place “%(name)s”. Choose one from the list, or mark the spot on "
+        "the map."
+    )
+
     organisation = forms.ModelChoiceField(
         label=_("Filed for"), queryset=Organisation.objects.none(), empty_label=None
     )
@@ -71,12 +108,6 @@ class ReportForm(BootstrapFormMixin, forms.Form):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
-    )
-    place_name = forms.CharField(
-        label=_("Place or area"),
-        required=False,
-        max_length=150,
-        help_text=_("Start typing: a square, a centre, a stop or an area such as Hjällbo."),
     )
     latitude = forms.DecimalField(
         label=_("Latitude"),
@@ -131,30 +162,6 @@ class ReportForm(BootstrapFormMixin, forms.Form):
                 "occurred_at", timezone.localtime().replace(second=0, microsecond=0)
             )
 
-    def clean_place_name(self):
-        """A known place (by name or other name) or a primärområde, by name."""
-        name = self.cleaned_data["place_name"].strip()
-        self.cleaned_data["place"] = None
-        self.cleaned_data["primary_area"] = None
-        if not name:
-            return name
-        wanted = name.casefold()
-        for place in Place.objects.all():
-            if wanted == place.name.casefold() or wanted in {a.casefold() for a in place.aliases}:
-                self.cleaned_data["place"] = place
-                return name
-        area = PrimaryArea.objects.filter(name__iexact=name).first()
-        if area is None:
-            raise forms.ValidationError(
-                _(
-                    "We do not know the place “%(name)s”. Choose one from the list, or mark "
-                    "the spot on the map."
-                ),
-                params={"name": name},
-            )
-        self.cleaned_data["primary_area"] = area
-        return name
-
     def clean(self):
         data = super().clean()
         has_lat = data.get("latitude") is not None
@@ -162,3 +169,31 @@ class ReportForm(BootstrapFormMixin, forms.Form):
         if has_lat != has_lon:
             self.add_error("latitude", _("Give both latitude and longitude, or neither."))
         return data
+
+
+class ReportPlacementForm(BootstrapFormMixin, PlaceNameForm):
+    """An analyst's placement of a report: a place or primary area by name, or a district
+    only, or both (the district must then hold the place)."""
+
+    district = forms.ModelChoiceField(
+        label=_("District"),
+        # Not the boundary (a large GeoJSON): a choice needs the id and the name.
+        queryset=District.objects.defer("boundary").order_by("code"),
+        required=False,
+        empty_label=_("From the place or area"),
+        help_text=_(
+            "Only the district, when no place or area fits. A report placed outside your "
+            "districts may leave your list."
+        ),
+    )
+
+
+class ReportCategoryForm(BootstrapFormMixin, forms.Form):
+    category = CategoryChoiceField(
+        label=_("Category"),
+        error_messages={"invalid_choice": _("Choose a category from the list.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].widget.choices = self.fields["category"].grouped_choices()

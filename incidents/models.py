@@ -109,6 +109,11 @@ class Report(TimeStampedModel):
     placed_by = models.CharField(
         _("placed by"), max_length=12, choices=PlacedBy.choices, default=PlacedBy.UNPLACED
     )
+    # Analysts' corrections are theirs: a later import of the same event keeps them (the
+    # placement's is ``placed_by`` = manual).
+    category_corrected = models.BooleanField(
+        _("category corrected by an analyst"), default=False, db_default=False
+    )
     # The place name as words, for full-text search: a generated column cannot join.
     place_text = MaskedCharField(_("place (text)"), max_length=300, blank=True)
     source_kind = models.CharField(_("source"), max_length=20, choices=SourceKind.choices)

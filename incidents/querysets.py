@@ -2,6 +2,7 @@
 is ``accounts.access``."""
 
 from django.db import models
+from django.db.models import Q
 
 from accounts.access import READ, restrict
 
@@ -11,6 +12,11 @@ class ReportQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         return restrict(self, user, READ)
+
+    def unplaced(self):
+        """Reports that want placing by hand: no district, or no area finer than one (a
+        report placed by a point or a district name only)."""
+        return self.filter(Q(district__isnull=True) | Q(primary_area__isnull=True))
 
 
 class SituationPictureQuerySet(models.QuerySet):

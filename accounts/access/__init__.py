@@ -25,6 +25,7 @@ their choices are read when a rule runs.
 from django.db.models import Q
 
 from accounts.access.base import (
+    CORRECT,
     CREATE,
     EDIT,
     EXPORT,
@@ -45,6 +46,7 @@ from accounts.access.reports import ReportRule, ScopedQuerySet, visibility_filte
 from accounts.access.situation import SituationPictureRule
 
 __all__ = [
+    "CORRECT",
     "CREATE",
     "EDIT",
     "EXPORT",

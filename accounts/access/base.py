@@ -17,6 +17,7 @@ class Action(StrEnum):
     CREATE = "create"  # file or draft a new record
     EDIT = "edit"  # change or delete a record
     REVIEW = "review"  # review, dismiss or link a report
+    CORRECT = "correct"  # correct a report's place or category as an analyst
     SIGN = "sign"  # sign a situation picture or an action plan for an organisation
     FOLLOW_UP = "follow_up"  # record a follow-up of a measure
     IMPORT = "import"  # upload a file of reports, or decide about its bad rows
@@ -30,6 +31,7 @@ READ, LIST, EXPORT, CREATE, EDIT = (
     Action.EDIT,
 )
 REVIEW, SIGN, FOLLOW_UP, IMPORT = Action.REVIEW, Action.SIGN, Action.FOLLOW_UP, Action.IMPORT
+CORRECT = Action.CORRECT
 
 
 # --- The principal ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.db.models import Q
 
 from accounts.access.base import (
     ANYWHERE,
+    CORRECT,
     CREATE,
     EDIT,
     EXPORT,
@@ -100,16 +101,29 @@ class ReportRule(Rule):
     }
 
     def condition(self, principal, access: Access, action) -> Q | None:
-        if action != READ:
+        if action not in (READ, CORRECT):
             raise no_rule(action, "incidents.report")
         f = self.fields
-        return visibility_filter(
+        readable = visibility_filter(
             principal,
             district_field=f["district"],
             organisation_field=f["organisation"],
             confidentiality_field=f["confidentiality"],
             owner_field=f["owner"],
         )
+        if action == READ or readable is None:
+            return readable
+        organisations = access.organisation_ids(*ANALYST_ROLES)
+        if not organisations:
+            return None
+        districts = access.district_ids(*ANALYST_ROLES)
+        placed = Q(**{f"{f['district']}__isnull": False})
+        if districts is not None:
+            placed = Q(**{f"{f['district']}__in": sorted(districts)})
+        unplaced = Q(**{f"{f['district']}__isnull": True}) & Q(
+            **{f"{f['organisation']}__in": sorted(organisations)}
+        )
+        return readable & (placed | unplaced)
 
     def allows(self, principal, access: Access, action, record, where) -> bool:
         if action == READ:
@@ -142,7 +156,22 @@ class ReportRule(Rule):
         if action == REVIEW:
             district = record.district_id if record is not None else where.get("district")
             return district is not None and access.has_role(*ANALYST_ROLES, district_id=district)
+        if action == CORRECT:
+            return self._corrects(access, record)
         raise no_rule(action, "incidents.report")
+
+    def _corrects(self, access: Access, record) -> bool:
+        """Correcting a report's place or category is curating it (DESIGN.md section 5: the
+        district analysts "curate reports"): for analysts and managers who may read it, of its
+        district; a report placed nowhere, for those of its owning organisation (the only
+        staff of a district who read it). Coordinators read the whole city but curate none of
+        it; a token is never an analyst. Where it is placed to is not limited: an analyst who
+        knows a report belongs to another district hands it over."""
+        if record is None or not _reads_confidential_record(access, record, self.fields):
+            return False
+        if record.district_id is not None:
+            return access.has_role(*ANALYST_ROLES, district_id=record.district_id)
+        return record.organisation_id in access.organisation_ids(*ANALYST_ROLES)
 
     def organisation_ids(self, principal, access: Access, action, record, where) -> frozenset[int]:
         if action == CREATE:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from areas.models import Place, PrimaryArea
+from areas.models import District, Place, PrimaryArea
 from incidents.models import Category, Report, SituationPicture, SituationPictureSignature
 from incidents.selectors.situation_display import situation_figures_present
 
@@ -51,29 +51,42 @@ class CoordinateField(serializers.DecimalField):
         return super().validate_precision(value.quantize(COORDINATE_STEP, rounding=ROUND_HALF_UP))
 
 
+def category_field(**kwargs) -> CodeLookupField:
+    return CodeLookupField(
+        slug_field="code",
+        queryset=Category.objects.all(),
+        help_text="A category code, see /api/v1/categories/.",
+        **kwargs,
+    )
+
+
+def place_field(**kwargs) -> CodeLookupField:
+    return CodeLookupField(
+        slug_field="slug",
+        queryset=Place.objects.select_related("primary_area"),
+        required=False,
+        help_text="A place slug, see /api/v1/places/.",
+        **kwargs,
+    )
+
+
+def primary_area_field(**kwargs) -> CodeLookupField:
+    return CodeLookupField(
+        slug_field="code",
+        queryset=PrimaryArea.objects.all(),
+        required=False,
+        help_text="A primary area code, see /api/v1/primary-areas/.",
+        **kwargs,
+    )
+
+
 class ReportSerializer(serializers.ModelSerializer):
     """A report. ``district``, ``placed_by`` and ``place_text`` follow from the point, the place
     or the text; ``organisation`` is the caller's; ``status`` is the analysts' to set."""
 
-    category = CodeLookupField(
-        slug_field="code",
-        queryset=Category.objects.all(),
-        help_text="A category code, see /api/v1/categories/.",
-    )
-    place = CodeLookupField(
-        slug_field="slug",
-        queryset=Place.objects.select_related("primary_area"),
-        required=False,
-        allow_null=True,
-        help_text="A place slug, see /api/v1/places/.",
-    )
-    primary_area = CodeLookupField(
-        slug_field="code",
-        queryset=PrimaryArea.objects.all(),
-        required=False,
-        allow_null=True,
-        help_text="A primary area code, see /api/v1/primary-areas/.",
-    )
+    category = category_field()
+    place = place_field(allow_null=True)
+    primary_area = primary_area_field(allow_null=True)
     latitude = CoordinateField(limit=90)
     longitude = CoordinateField(limit=180)
     district = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
@@ -192,6 +205,30 @@ class ReportUpdateSerializer(ReportSerializer):
 
     class Meta(ReportSerializer.Meta):
         read_only_fields = [*ReportSerializer.Meta.read_only_fields, "external_id"]
+
+
+class ReportCorrectionSerializer(serializers.Serializer):
+    """An analyst's correction of a report: its category, its place (a place, a primary area,
+    or a district only, or a district with either to check it holds it), or both."""
+
+    category = category_field(required=False)
+    place = place_field()
+    primary_area = primary_area_field()
+    district = CodeLookupField(
+        slug_field="slug",
+        queryset=District.objects.defer("boundary"),
+        required=False,
+        help_text="A district slug, see /api/v1/districts/.",
+    )
+
+    PLACEMENT = ("place", "primary_area", "district")
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError(
+                _("Give a category, or a place, a primary area or a district.")
+            )
+        return attrs
 
 
 class ReportBulkRequestSerializer(serializers.Serializer):

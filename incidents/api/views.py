@@ -14,7 +14,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 
-from accounts.access import CREATE, LIST, can, organisation_ids
+from accounts.access import CREATE, LIST, READ, can, organisation_ids
 from accounts.api.permissions import ANY_SCOPE, is_api_client
 from accounts.api.read_back import id_only_schema, may_read_back, record_or_id
 from accounts.choices import ApiScope, Confidentiality
@@ -31,6 +31,8 @@ from incidents.filtersets import ReportFilterSet
 from incidents.models import Category, Report, SituationPicture
 from incidents.selectors.reports import LIST_RELATED
 from incidents.services.reports import (
+    report_correct_category,
+    report_correct_placement,
     report_create,
     report_delete,
     report_update,
@@ -243,6 +245,46 @@ class ReportViewSet(ApiViewMixin, viewsets.ModelViewSet):
     def destroy(self, request, *args, **kwargs):
         report_delete(actor=request.user, report=self.get_object(), request=request)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request=serializers.ReportCorrectionSerializer,
+        responses={200: REPORT_OR_ID},
+        description=(
+            "Correct a report's category or place as an analyst: people with the analyst or "
+            "manager role in the report's district (a report placed nowhere: of its owning "
+            "organisation) who may read it; never a token. `place`, `primary_area` or "
+            "`district` alone places it by hand (`placed_by` becomes `manual`; a `district` "
+            "with either must hold it); `category` corrects the category. Both in one request "
+            "are all or nothing. Audited with the old and new values. A report placed where "
+            'the caller may no longer read it answers `{"id"}` only.'
+        ),
+    )
+    @action(detail=True, methods=["patch"], url_path="correction")
+    def correction(self, request, *args, **kwargs):
+        report = self.get_object()
+        serializer = serializers.ReportCorrectionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        with transaction.atomic():
+            # The category first: a placement may hand the report to another district's
+            # analysts, and both corrections are asked of the report as the caller found it.
+            if "category" in data:
+                report = report_correct_category(
+                    actor=request.user, report=report, category=data["category"], request=request
+                )
+            if set(data) & set(serializers.ReportCorrectionSerializer.PLACEMENT):
+                report = report_correct_placement(
+                    actor=request.user,
+                    report=report,
+                    place=data.get("place"),
+                    primary_area=data.get("primary_area"),
+                    district=data.get("district"),
+                    request=request,
+                )
+        if not can(request.user, READ, report):
+            # Handed over to a district the caller does not read.
+            return Response({"id": report.pk}, status=status.HTTP_200_OK)
+        return self._answer(self.get_queryset().get(pk=report.pk), status.HTTP_200_OK)
 
     @extend_schema(
         request=serializers.ReportBulkRequestSerializer,

@@ -42,6 +42,7 @@ from incidents.choices import PlacedBy, Severity, SourceKind
 from incidents.importers.problems import problem
 from incidents.importers.summary import ImportSummary
 from incidents.models import DESCRIPTION_MAX_LENGTH, Category, Report
+from incidents.services.reports import without_analyst_corrections
 from incidents.signals import reports_written
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -415,7 +416,7 @@ class PoliceEventImporter:
                     organisation=self.organisation, external_id__in=list(batch)
                 )
                 .order_by()
-                .only("external_id", *FEED_FIELDS)
+                .only("external_id", "category_corrected", *FEED_FIELDS)
             }
             to_create, to_update = [], []
             for external_id, values in batch.items():
@@ -430,7 +431,10 @@ class PoliceEventImporter:
                             confidentiality=Confidentiality.PARTNERSHIP,
                         )
                     )
-                elif any(getattr(report, name) != value for name, value in values.items()):
+                    continue
+                # What analysts corrected by hand stays theirs.
+                values = without_analyst_corrections(report, values)
+                if any(getattr(report, name) != value for name, value in values.items()):
                     for name, value in values.items():
                         setattr(report, name, value)
                     report.updated_at = django_timezone.now()

@@ -1,7 +1,7 @@
 """Writes of reports. Every write path (form, import, API) goes through these functions, so
 identity numbers are masked, districts derived and the audit trail written in one place."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -11,10 +11,10 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import CREATE, EDIT, REVIEW, can
+from accounts.access import CORRECT, CREATE, EDIT, REVIEW, can
 from accounts.choices import Confidentiality
 from accounts.services import audit_record
-from areas.models import Place, PrimaryArea
+from areas.models import District, Place, PrimaryArea
 from areas.selectors import district_for_point, gazetteer_match
 from core.exceptions import DomainError
 from core.identity_numbers import mask_identity_numbers
@@ -40,10 +40,17 @@ def report_place(
     longitude: Decimal | None,
     description: str,
     primary_area: PrimaryArea | None = None,
+    district: District | None = None,
+    manual: bool = False,
 ) -> Placement:
     """Where a report belongs: its point, else its place or area, else a place name in its
     text. A point outside Gothenburg is refused; a report with none of these stays unplaced
-    (it still counts citywide)."""
+    (it still counts citywide).
+
+    ``manual``: an analyst's pick, ``place`` or ``primary_area`` (placed as the report form
+    places them) or only a ``district``; never the point or the text. ``PlacedBy.MANUAL``."""
+    if manual:
+        return _manual_placement(place=place, primary_area=primary_area, district=district)
     if latitude is not None and longitude is not None:
         district = district_for_point(latitude=float(latitude), longitude=float(longitude))
         if district is None:
@@ -73,6 +80,35 @@ def report_place(
             placed_by=PlacedBy.GAZETTEER,
         )
     return Placement(None, None, "", PlacedBy.UNPLACED)
+
+
+def _manual_placement(
+    *, place: Place | None, primary_area: PrimaryArea | None, district: District | None
+) -> Placement:
+    if place is not None and primary_area is not None:
+        raise ValidationError({"primary_area": _("Choose a place or a primary area, not both.")})
+    if place is not None or primary_area is not None:
+        placement = report_place(
+            place=place, primary_area=primary_area, latitude=None, longitude=None, description=""
+        )
+    elif district is not None:
+        placement = Placement(
+            district_id=district.pk, primary_area_id=None, place_text="", placed_by=PlacedBy.PLACE
+        )
+    else:
+        raise ValidationError(_("Choose a place, a primary area or a district."))
+    if district is not None and placement.district_id != district.pk:
+        raise ValidationError(
+            {
+                "district": _("%(name)s does not lie in %(district)s.")
+                % {"name": placement.place_text, "district": district.name}
+            }
+        )
+    return replace(placement, placed_by=PlacedBy.MANUAL)
+
+
+# A report's fields that a placement sets (``Placement``'s fields are their attribute names).
+PLACEMENT_FIELDS = tuple(field.name for field in fields(Placement))
 
 
 def _check_time(occurred_at: datetime, occurred_until: datetime | None) -> None:
@@ -255,7 +291,7 @@ def report_update(*, actor, report: Report, changes: dict, request=None) -> Repo
     _check_time(locked.occurred_at, locked.occurred_until)
     _check_length(locked.description)
     locked.description, masked = mask_identity_numbers(locked.description)
-    if _PLACING_FIELDS & set(changed):
+    if _PLACING_FIELDS & set(changed) and not _keeps_manual_placement(locked, changed):
         placement = report_place(
             place=locked.place,
             primary_area=locked.primary_area,
@@ -277,6 +313,12 @@ def report_update(*, actor, report: Report, changes: dict, request=None) -> Repo
         action="report.updated", actor=actor, target=locked, request=request, details=details
     )
     return ReportWrite(locked, masked)
+
+
+def _keeps_manual_placement(report: Report, changed) -> bool:
+    """An analyst's placement stands against a new text (the gazetteer must not undo it);
+    a new place, area or point from the owner places the report again."""
+    return report.placed_by == PlacedBy.MANUAL and set(changed) & _PLACING_FIELDS == {"description"}
 
 
 @transaction.atomic
@@ -336,3 +378,110 @@ def report_set_status(*, actor, report: Report, status: str, request=None) -> Re
         details={"from": previous},
     )
     return locked
+
+
+# --- Corrections by analysts ----------------------------------------------------------------
+
+
+def _check_may_correct(actor, report: Report) -> None:
+    if not can(actor, CORRECT, report):
+        raise DomainError(
+            _("Only the district's analysts may correct a report's place or category."),
+            code="not_an_analyst",
+        )
+
+
+@transaction.atomic
+def _report_correct(*, actor, report: Report, names, correct, action: str, request) -> Report:
+    """The one road of the corrections: lock the report, check that ``actor`` may correct
+    it, let ``correct(locked)`` change the attributes ``names`` (it raises to refuse),
+    and save and audit what changed as old → new (as ``accounts.audit_changes`` records the
+    reference data). Nothing is written when nothing changed. The rollups follow the save as
+    after any edit of a report (``overview.receivers`` and the table's trigger)."""
+    locked = Report.objects.select_for_update().get(pk=report.pk)
+    _check_may_correct(actor, locked)
+    before = {name: getattr(locked, name) for name in names}
+    correct(locked)
+    changes = {
+        name.removesuffix("_id"): [old, getattr(locked, name)]
+        for name, old in before.items()
+        if getattr(locked, name) != old
+    }
+    if not changes:
+        return locked
+    locked.full_clean()
+    locked.save()
+    audit_record(
+        action=action, actor=actor, target=locked, request=request, details={"changes": changes}
+    )
+    return locked
+
+
+def report_correct_placement(
+    *,
+    actor,
+    report: Report,
+    place: Place | None = None,
+    primary_area: PrimaryArea | None = None,
+    district: District | None = None,
+    request=None,
+) -> Report:
+    """Place a report by hand, as an analyst who may curate it (``accounts.access``'s
+    ``correct``): a place, a primary area, or a district only (``report_place(manual=True)``).
+    The report's point stays as filed; ``placed_by`` becomes ``manual``, which neither a new
+    text nor a later import undoes."""
+
+    def correct(locked: Report) -> None:
+        placement = report_place(
+            place=place,
+            primary_area=primary_area,
+            district=district,
+            latitude=None,
+            longitude=None,
+            description="",
+            manual=True,
+        )
+        locked.place = place
+        for name in PLACEMENT_FIELDS:
+            setattr(locked, name, getattr(placement, name))
+
+    return _report_correct(
+        actor=actor,
+        report=report,
+        names=("place_id", *PLACEMENT_FIELDS),
+        correct=correct,
+        action="report.place_corrected",
+        request=request,
+    )
+
+
+def report_correct_category(*, actor, report: Report, category: Category, request=None) -> Report:
+    """Correct a report's category, as an analyst who may curate it. The report remembers
+    it (``category_corrected``), so a later import of the same police event keeps the
+    analyst's category."""
+
+    def correct(locked: Report) -> None:
+        _check_category(category)
+        if locked.category_id != category.pk:
+            locked.category = category
+            locked.category_corrected = True
+
+    return _report_correct(
+        actor=actor,
+        report=report,
+        names=("category_id",),
+        correct=correct,
+        action="report.category_corrected",
+        request=request,
+    )
+
+
+def without_analyst_corrections(report: Report, values: dict) -> dict:
+    """``values`` that an import derived for ``report`` again, less what analysts corrected
+    by hand: their placement and their category are theirs once made."""
+    corrected = set()
+    if report.placed_by == PlacedBy.MANUAL:
+        corrected |= set(PLACEMENT_FIELDS)
+    if report.category_corrected:
+        corrected.add("category_id")
+    return {name: value for name, value in values.items() if name not in corrected}

@@ -9,4 +9,10 @@ urlpatterns = [
     path("mina/", reports.my_reports, name="my_reports"),
     path("<int:pk>/", reports.report_detail, name="report_detail"),
     path("<int:pk>/status/", reports.report_status_change, name="report_status_change"),
+    path(
+        "<int:pk>/placering/",
+        reports.report_placement_correct,
+        name="report_placement_correct",
+    ),
+    path("<int:pk>/kategori/", reports.report_category_correct, name="report_category_correct"),
 ]

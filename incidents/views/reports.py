@@ -1,11 +1,12 @@
-"""Report pages: file, list (with search and CSV export), detail, review, my reports."""
+"""Report pages: file, list (with search and CSV export), detail, review, an analyst's
+corrections of place and category, my reports."""
 
 import csv
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from accounts.access import CREATE, EXPORT, LIST, REVIEW, can
+from accounts.access import CORRECT, CREATE, EXPORT, LIST, READ, REVIEW, can
 from accounts.choices import Confidentiality
 from accounts.services import (
     audit_confidential_reads,
@@ -26,10 +27,16 @@ from accounts.services import (
 from areas.models import District
 from core.csv_export import Echo, safe_cell
 from core.exceptions import DomainError
-from core.forms import add_service_errors
+from core.forms import form_service_call
 from core.pagination import InvalidCursor, capped_count, keyset_page
 from incidents.choices import ReportStatus
-from incidents.forms import CONFIDENTIALITY_HELP, ReportForm, place_names
+from incidents.forms import (
+    CONFIDENTIALITY_HELP,
+    ReportCategoryForm,
+    ReportForm,
+    ReportPlacementForm,
+    place_names,
+)
 from incidents.models import Report
 from incidents.selectors.reports import (
     my_report_list,
@@ -37,7 +44,12 @@ from incidents.selectors.reports import (
     report_get,
     report_history,
 )
-from incidents.services.reports import report_create, report_set_status
+from incidents.services.reports import (
+    report_correct_category,
+    report_correct_placement,
+    report_create,
+    report_set_status,
+)
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
@@ -84,8 +96,9 @@ class ReportCreateView(View):
         form = ReportForm(request.POST, user=request.user)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                written = report_create(
+            written = form_service_call(
+                form,
+                lambda: report_create(
                     actor=request.user,
                     organisation=data["organisation"],
                     category=data["category"],
@@ -99,12 +112,9 @@ class ReportCreateView(View):
                     severity=data["severity"],
                     confidentiality=data["confidentiality"],
                     request=request,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
+                ),
+            )
+            if written is not None:
                 messages.success(request, _("Thank you! The report is saved."))
                 if written.masked_identity_numbers:
                     messages.warning(
@@ -244,23 +254,101 @@ def report_export(request):
 
 
 def report_detail(request, pk: int):
-    report = report_get(user=request.user, pk=pk)
+    return _detail(request, report_get(user=request.user, pk=pk))
+
+
+def _detail(request, report: Report, *, placement_form=None, category_form=None, status=200):
+    """The report page; with a refused correction's form, its errors and what was typed."""
     if report.confidentiality == Confidentiality.ORGANISATION:
         # Reads of confidential records are audited (DESIGN.md section 5).
         audit_record(action="report.viewed", target=report, request=request)
     may_review = can(request.user, REVIEW, report)
-    sees_history = may_review or report.reporter_id == request.user.pk
+    may_correct = can(request.user, CORRECT, report)
+    sees_history = may_review or may_correct or report.reporter_id == request.user.pk
     history = report_history(report=report) if sees_history else []
-    return render(
-        request,
-        "incidents/report_detail.html",
-        {
-            "report": report,
-            "may_review": may_review,
-            "history": history,
-            "statuses": ReportStatus,
-        },
-    )
+    context = {
+        "report": report,
+        "may_review": may_review,
+        "may_correct": may_correct,
+        "history": history,
+        "statuses": ReportStatus,
+    }
+    if may_correct:
+        context |= {
+            "placement_form": placement_form or ReportPlacementForm(),
+            "category_form": category_form
+            or ReportCategoryForm(initial={"category": report.category_id}),
+            "place_names": place_names(),
+        }
+    return render(request, "incidents/report_detail.html", context, status=status)
+
+
+def _report_to_correct(request, pk: int) -> Report:
+    """A report the user may read (else 404) and correct (else 403)."""
+    report = report_get(user=request.user, pk=pk)
+    if not can(request.user, CORRECT, report):
+        raise PermissionDenied(
+            _("Only the district's analysts may correct a report's place or category.")
+        )
+    return report
+
+
+@require_POST
+def report_placement_correct(request, pk: int):
+    """An analyst places a report by hand (``report_correct_placement``)."""
+    report = _report_to_correct(request, pk)
+    form = ReportPlacementForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        corrected = form_service_call(
+            form,
+            lambda: report_correct_placement(
+                actor=request.user,
+                report=report,
+                place=data["place"],
+                primary_area=data["primary_area"],
+                district=data["district"],
+                request=request,
+            ),
+        )
+        if corrected is not None:
+            messages.success(
+                request, _("The report is placed: %(where)s.") % {"where": _where(corrected)}
+            )
+            if not can(request.user, READ, corrected):
+                # Handed over to a district the analyst does not read: their page is gone.
+                return redirect("incidents:report_list")
+            return redirect("incidents:report_detail", pk=pk)
+    return _detail(request, report, placement_form=form, status=422)
+
+
+@require_POST
+def report_category_correct(request, pk: int):
+    """An analyst corrects a report's category (``report_correct_category``)."""
+    report = _report_to_correct(request, pk)
+    form = ReportCategoryForm(request.POST)
+    if form.is_valid():
+        corrected = form_service_call(
+            form,
+            lambda: report_correct_category(
+                actor=request.user,
+                report=report,
+                category=form.cleaned_data["category"],
+                request=request,
+            ),
+        )
+        if corrected is not None:
+            messages.success(
+                request,
+                _("The category is now %(category)s.") % {"category": corrected.category},
+            )
+            return redirect("incidents:report_detail", pk=pk)
+    return _detail(request, report, category_form=form, status=422)
+
+
+def _where(report: Report) -> str:
+    names = [report.place_text, report.district.name if report.district_id else ""]
+    return ", ".join(name for name in names if name)
 
 
 @require_POST

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.access import (
+    CORRECT,
     CREATE,
     EDIT,
     EXPORT,
@@ -92,6 +93,11 @@ SPECS = [
     May(EDIT, "report:bostad_nordost", frozenset({"partner", "bostad_token"})),
     May(REVIEW, "report:social_centrum", CENTRUM_STAFF),
     May(REVIEW, "report:social_hisingen", frozenset({"social_hisingen"})),
+    # Correcting place and category: the district's analysts who read it; never a token.
+    May(CORRECT, "report:social_centrum", CENTRUM_STAFF),
+    May(CORRECT, "report:police_only", POLICE_CENTRUM),
+    May(CORRECT, "report:bostad_nordost", frozenset()),
+    May(CORRECT, "report:filed_by_partner_in_centrum", POLICE_CENTRUM),
     # Situation pictures: the two parties' staff of the district, and coordinators.
     May(READ, "picture:draft_centrum", CENTRUM_STAFF | {"coordinator"}),
     May(READ, "picture:agreed_centrum", CENTRUM_STAFF | {"coordinator"}),
