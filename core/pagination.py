@@ -44,49 +44,65 @@ class KeysetPage:
 
 
 def keyset_page(
-    queryset: QuerySet, *, ordering: str, cursor: str | None, size: int, salt: str = "keyset"
+    queryset: QuerySet,
+    *,
+    ordering: str,
+    cursor: str | None,
+    size: int,
+    salt: str = "keyset",
+    tiebreak: tuple[str, ...] = (),
 ) -> KeysetPage:
-    """One page of ``queryset`` ordered by ``ordering`` (a field, "-" for descending) and id.
+    """One page of ``queryset`` ordered by ``ordering`` (a field or annotation, "-" for
+    descending), then by the ``tiebreak`` fields in the same direction, then by id.
 
-    The field must not be nullable: NULLs break the comparison the next page relies on.
+    The fields must not be nullable: NULLs break the comparison the next page relies on.
     """
     descending = ordering.startswith("-")
-    field = ordering.lstrip("-")
-    order = [f"-{field}", "-id"] if descending else [field, "id"]
-    queryset = queryset.order_by(*order)
+    fields = [ordering.lstrip("-"), *tiebreak]
+    sign = "-" if descending else ""
+    queryset = queryset.order_by(*(sign + field for field in [*fields, "id"]))
+    signer = signing.Signer(salt=f"{salt}:{ordering}:{','.join(tiebreak)}")
     if cursor:
         try:
-            payload = json.loads(
-                signing.Signer(salt=f"{salt}:{ordering}").unsign(
-                    base64.urlsafe_b64decode(cursor.encode()).decode()
-                )
-            )
-            value = _decode(payload["v"], payload["k"])
+            payload = json.loads(signer.unsign(base64.urlsafe_b64decode(cursor.encode()).decode()))
+            pairs = zip(payload["v"], payload["k"], strict=True)
+            values = [_decode(value, kind) for value, kind in pairs]
             last_id = int(payload["id"])
+            if len(values) != len(fields):
+                raise ValueError("the cursor has other keys")
         except (signing.BadSignature, ValueError, KeyError, TypeError) as error:
             raise InvalidCursor(str(error)) from error
         after = "lt" if descending else "gt"
         # The first condition is implied by the second; it lets PostgreSQL start an index
         # range scan at the cursor instead of filtering every row before it.
-        queryset = queryset.filter(**{f"{field}__{after}e": value}).filter(
-            Q(**{f"{field}__{after}": value}) | Q(**{f"id__{after}": last_id})
+        queryset = queryset.filter(**{f"{fields[0]}__{after}e": values[0]}).filter(
+            _after([*fields, "id"], [*values, last_id], after)
         )
     rows = list(queryset[: size + 1])
     next_cursor = None
     if len(rows) > size:
         rows = rows[:size]
         last = rows[-1]
-        value = getattr(last, field)
-        if hasattr(value, "pk"):
-            value = value.pk
+        values = [getattr(last, field) for field in fields]
+        values = [value.pk if hasattr(value, "pk") else value for value in values]
         payload = {
-            "v": _encode(value),
-            "k": _kind(value),
+            "v": [_encode(value) for value in values],
+            "k": [_kind(value) for value in values],
             "id": last.pk,
         }
-        signed = signing.Signer(salt=f"{salt}:{ordering}").sign(json.dumps(payload))
+        signed = signer.sign(json.dumps(payload))
         next_cursor = base64.urlsafe_b64encode(signed.encode()).decode()
     return KeysetPage(rows=rows, next_cursor=next_cursor, is_first=not cursor)
+
+
+def _after(keys: list[str], values: list, after: str) -> Q:
+    """The rows past the cursor in the order of ``keys``: the first key past its value, or
+    equal to it and the rest past theirs."""
+    first, *rest = keys
+    beyond = Q(**{f"{first}__{after}": values[0]})
+    if rest:
+        beyond |= Q(**{first: values[0]}) & _after(rest, values[1:], after)
+    return beyond
 
 
 def capped_count(queryset: QuerySet, cap: int) -> tuple[int, bool]:

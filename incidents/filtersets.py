@@ -5,7 +5,6 @@ from datetime import datetime, time, timedelta
 import django_filters
 from django import forms
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.contrib.postgres.search import SearchQuery
 from django.db.models import Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +14,7 @@ from areas.models import District, Place, PrimaryArea
 from core.forms import BootstrapFormMixin
 from incidents.choices import ReportStatus, Severity, SourceKind
 from incidents.models import Category
+from incidents.search import search_condition, search_relevance, search_terms
 
 SEARCH_MAX_LENGTH = 200
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -39,7 +39,10 @@ class ReportFilterSet(django_filters.FilterSet):
         method="filter_search",
         max_length=SEARCH_MAX_LENGTH,
         widget=forms.TextInput(attrs={"type": "search"}),
-        help_text=_("Words in the description or place, e.g. narkotika Hjällbo"),
+        help_text=_(
+            "Words in the text, category, place or area, e.g. narkotika Hjällbo. "
+            "A word also finds longer words that start with it."
+        ),
     )
     district = django_filters.ModelChoiceFilter(
         label=_("District"),
@@ -95,13 +98,17 @@ class ReportFilterSet(django_filters.FilterSet):
         fields = []
         form = ReportFilterForm
 
+    # How well each report matches the search, for ordering by relevance; None when the list
+    # is not searched.
+    relevance = None
+
     def filter_search(self, queryset, name, value):
-        value = value.strip()[:SEARCH_MAX_LENGTH]
-        if not value:
-            return queryset
-        return queryset.filter(
-            search_vector=SearchQuery(value, config="swedish", search_type="websearch")
-        )
+        terms = search_terms(value.strip()[:SEARCH_MAX_LENGTH])
+        if not terms:
+            # Only stop words or punctuation: nothing to search for, so nothing found.
+            return queryset.none() if value.strip() else queryset
+        self.relevance = search_relevance(terms)
+        return queryset.filter(search_condition(terms))
 
     def filter_district(self, queryset, name, value):
         return queryset.filter(district=value) if value else queryset

@@ -53,7 +53,10 @@ from incidents.services.reports import (
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
+RELEVANCE = "relevance"
 ORDERINGS = {
+    # Without a search every report matches as well as any other: newest first.
+    RELEVANCE: gettext_lazy("Best match first"),
     "-occurred_at": gettext_lazy("Newest first"),
     "occurred_at": gettext_lazy("Oldest first"),
     "-severity": gettext_lazy("Most serious first"),
@@ -135,22 +138,46 @@ class ReportCreateView(View):
 def _list_context(request, action=LIST):
     _require_list_access(request.user, action)
     filterset = report_filterset(user=request.user, params=request.GET)
-    ordering = request.GET.get("ordering", "-occurred_at")
+    ordering = request.GET.get("ordering", RELEVANCE)
     if ordering not in ORDERINGS:
-        ordering = "-occurred_at"
+        ordering = RELEVANCE
     return filterset, ordering
+
+
+def _page(queryset, *, ordering, relevance, ranked, cursor):
+    """The page, by relevance (the most relevant first, the newest first among equals) or by
+    one of the other orderings."""
+    if ordering == RELEVANCE and ranked:
+        return keyset_page(
+            queryset.annotate(relevance=relevance),
+            ordering="-relevance",
+            tiebreak=("occurred_at",),
+            cursor=cursor,
+            size=PAGE_SIZE,
+        )
+    if ordering == RELEVANCE:
+        ordering = "-occurred_at"
+    return keyset_page(queryset, ordering=ordering, cursor=cursor, size=PAGE_SIZE)
 
 
 def report_list(request):
     filterset, ordering = _list_context(request)
     queryset = filterset.qs
+    count, more = capped_count(queryset, COUNT_CAP)
+    relevance = filterset.relevance
+    # Ranking reads and sorts every hit (no index orders by relevance), so only a search with
+    # at most COUNT_CAP hits is ranked; beyond that the newest come first and the page says so.
+    ranked = relevance is not None and not more
     try:
-        page = keyset_page(
-            queryset, ordering=ordering, cursor=request.GET.get("cursor"), size=PAGE_SIZE
+        page = _page(
+            queryset,
+            ordering=ordering,
+            relevance=relevance,
+            ranked=ranked,
+            cursor=request.GET.get("cursor"),
         )
     except InvalidCursor:
         raise Http404(_("That page of the list no longer exists.")) from None
-    count, more = capped_count(queryset, COUNT_CAP)
     audit_confidential_reads(
         request=request,
         model=Report,
@@ -171,6 +198,7 @@ def report_list(request):
         "count_capped": more,
         "orderings": ORDERINGS,
         "ordering": ordering,
+        "too_many_to_rank": ordering == RELEVANCE and relevance is not None and not ranked,
         "next_url": next_url,
         "first_url": f"?{params.urlencode()}",
         "export_url": f"{reverse('incidents:report_export')}?{params.urlencode()}",
@@ -186,7 +214,15 @@ def report_export(request):
     filterset, ordering = _list_context(request, EXPORT)
     if filterset.is_bound and not filterset.is_valid():
         return redirect(f"{reverse('incidents:report_list')}?{request.GET.urlencode()}")
-    queryset = filterset.qs.order_by(ordering, "-id" if ordering.startswith("-") else "id")
+    queryset = filterset.qs
+    if ordering == RELEVANCE and filterset.relevance is not None:
+        # The file holds every hit anyway: sorting them all costs little more than reading them.
+        queryset = queryset.annotate(relevance=filterset.relevance).order_by(
+            "-relevance", "-occurred_at", "-id"
+        )
+    else:
+        ordering = "-occurred_at" if ordering == RELEVANCE else ordering
+        queryset = queryset.order_by(ordering, "-id" if ordering.startswith("-") else "id")
     audit_record(
         action="report.exported",
         request=request,
