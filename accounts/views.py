@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from accounts.forms import SecondFactorCodeForm, SecondFactorEnrolForm
+from accounts.forms import LoginForm, SecondFactorCodeForm, SecondFactorEnrolForm
 from accounts.login_throttle import login_failures_for
 from accounts.second_factor import (
     HAS_DEVICE_SESSION_KEY,
@@ -38,6 +38,7 @@ class LoginView(auth_views.LoginView):
     """Django's login, which also warns on the last failed attempt before the lock."""
 
     redirect_authenticated_user = True
+    form_class = LoginForm
 
     def form_invalid(self, form):
         username = form.data.get("username", "")

@@ -1,7 +1,12 @@
 from django.conf import settings
+from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from core.api.exceptions import API_PREFIX, problem_response
 
 
 class SwedishFirstLocaleMiddleware(LocaleMiddleware):
@@ -46,3 +51,41 @@ class NoStoreBehindLoginMiddleware:
         # answer has no session cookie in its request yet.
         user = getattr(request, "user", None)
         return bool(user is not None and user.is_authenticated)
+
+
+class QueryStringLimitMiddleware:
+    """A 400 for a query string longer than ``TRYGG_MAX_QUERY_STRING_BYTES``: the API's JSON
+    error under ``/api/``, a plain page elsewhere.
+
+    No form or filter of the portal needs more than a few hundred bytes; a longer address is
+    an attack or a broken link, and the web server's own limit (gunicorn's request line)
+    would answer with its HTML page instead of the API's error. It runs before anything that
+    reads the session or the database, and needs neither.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.TRYGG_MAX_QUERY_STRING_BYTES
+        length = len(request.META.get("QUERY_STRING", ""))  # WSGI: one character per byte
+        if length <= limit:
+            return self.get_response(request)
+        # Before the locale middleware: the portal's language, Swedish.
+        with translation.override(settings.LANGUAGE_CODE):
+            message = _("The address is too long: its query part may be at most %(max)s bytes.")
+            message %= {"max": limit}
+            if request.path.startswith(API_PREFIX):
+                return problem_response(
+                    400, "query_string_too_long", message, errors={"query_string": [message]}
+                )
+            title = _("Bad request")
+            page = format_html(
+                '<!doctype html><html lang="{}"><head><meta charset="utf-8"><title>{}</title>'
+                "</head><body><h1>{}</h1><p>{}</p></body></html>",
+                settings.LANGUAGE_CODE,
+                title,
+                title,
+                message,
+            )
+        return HttpResponse(page, status=400, content_type="text/html; charset=utf-8")

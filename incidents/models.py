@@ -1,5 +1,7 @@
 """Reports (observations and incidents) and their vocabulary."""
 
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
@@ -25,6 +27,9 @@ from incidents.choices import (
 from incidents.querysets import ImportRunQuerySet, ReportQuerySet, SituationPictureQuerySet
 
 DESCRIPTION_MAX_LENGTH = 4000
+# No report is older: an earlier time is a typing slip or an attack (year 0001 also has no
+# ordinary UTC offset in Europe/Stockholm), refused by every write path.
+EARLIEST_OCCURRED_AT = datetime(1900, 1, 1, tzinfo=UTC)
 
 
 class Category(models.Model):

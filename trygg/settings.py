@@ -87,6 +87,8 @@ MIDDLEWARE = [
     # (sign-in redirects, lock-outs) and the static files.
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Before anything reads the session or the database: an overlong address is refused.
+    "core.middleware.QueryStringLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise: static files stay cacheable whoever fetches them.
     "core.middleware.NoStoreBehindLoginMiddleware",
@@ -280,7 +282,7 @@ REST_FRAMEWORK = {
     },
     "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.BoundedJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.URLPathVersioning",
     "ALLOWED_VERSIONS": ["v1"],
@@ -377,6 +379,14 @@ PERMISSIONS_POLICY = {
     "usb": [],
     "xr-spatial-tracking": [],
 }
+# Limits on what a request may bring (README "Limits"): the query string, and, for imports,
+# the unpacked size of a file and its number of records, checked before anything is written.
+TRYGG_MAX_QUERY_STRING_BYTES = env.get_int("TRYGG_MAX_QUERY_STRING_BYTES", 4096, min_value=256)
+TRYGG_IMPORT_MAX_UNPACKED_MB = env.get_int("TRYGG_IMPORT_MAX_UNPACKED_MB", 200, min_value=1)
+TRYGG_IMPORT_MAX_RECORDS = env.get_int("TRYGG_IMPORT_MAX_RECORDS", 200_000, min_value=1)
+# Django's default, said out loud: a larger body is answered 413 (core.api.exceptions); a
+# bulk of 1,000 reports with typical texts fits. Uploaded files are not counted here.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 TRYGG_BEHIND_PROXY = env.get_bool("TRYGG_BEHIND_PROXY", default=False)
 TRYGG_READYZ_TIMEOUT = env.get_int("TRYGG_READYZ_TIMEOUT_SECONDS", 2, min_value=1, max_value=30)
 # The overview's safety net (overview.rollup_sweep): folds the report changes a lost message

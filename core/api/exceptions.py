@@ -11,7 +11,9 @@ state: 409. Django's own 400/403/404/500 pages answer in the same format under `
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
@@ -31,6 +33,17 @@ API_PREFIX = "/api/"
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+
+
+def too_large_detail() -> str:
+    return _("The request body is larger than %(max)s bytes.") % {
+        "max": settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    }
 
 
 class Unprocessable(exceptions.APIException):
@@ -78,6 +91,12 @@ def _translate(exc):
         return exceptions.NotFound()
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied()
+    # Django refuses an oversized or overfull body when DRF first reads it; DRF leaves that
+    # to the handler (a 500 before): too large is a 413, the rest (too many fields) a 400.
+    if isinstance(exc, RequestDataTooBig):
+        return PayloadTooLarge(too_large_detail())
+    if isinstance(exc, SuspiciousOperation):
+        return exceptions.ParseError()
     return exc
 
 
@@ -119,33 +138,48 @@ def _wants_problem(request) -> bool:
     return request.path.startswith(API_PREFIX)
 
 
-def _problem_response(status_code: int, code: str, detail: str) -> JsonResponse:
+def problem_response(
+    status_code: int, code: str, detail: str, *, errors: dict | None = None
+) -> JsonResponse:
+    """A problem document outside DRF (Django's error pages, middleware)."""
     return JsonResponse(
-        problem(status_code, code=code, detail=detail),
+        problem(status_code, code=code, detail=detail, errors=errors),
         status=status_code,
         json_dumps_params={"ensure_ascii": False},
     )
 
 
 def handler400(request, exception=None):
+    if isinstance(exception, RequestDataTooBig):
+        return _too_large(request)
     if _wants_problem(request):
-        return _problem_response(400, "bad_request", _("The request could not be read."))
+        return problem_response(400, "bad_request", _("The request could not be read."))
     return defaults.bad_request(request, exception)
+
+
+def _too_large(request):
+    """A body past ``DATA_UPLOAD_MAX_MEMORY_SIZE`` read outside DRF (a form, the CSRF check):
+    413, as the API answers, not Django's generic 400."""
+    if _wants_problem(request):
+        return problem_response(413, "payload_too_large", too_large_detail())
+    response = defaults.bad_request(request, None)
+    response.status_code = 413
+    return response
 
 
 def handler403(request, exception=None):
     if _wants_problem(request):
-        return _problem_response(403, "permission_denied", _("You may not do this."))
+        return problem_response(403, "permission_denied", _("You may not do this."))
     return defaults.permission_denied(request, exception)
 
 
 def handler404(request, exception=None):
     if _wants_problem(request):
-        return _problem_response(404, "not_found", _("There is nothing at this address."))
+        return problem_response(404, "not_found", _("There is nothing at this address."))
     return defaults.page_not_found(request, exception)
 
 
 def handler500(request):
     if _wants_problem(request):
-        return _problem_response(500, "server_error", _("Something went wrong on our side."))
+        return problem_response(500, "server_error", _("Something went wrong on our side."))
     return defaults.server_error(request)

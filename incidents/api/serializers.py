@@ -37,6 +37,7 @@ class CoordinateField(serializers.DecimalField):
     """WGS 84 degrees, rounded to five decimals (about a metre), as the reports keep them."""
 
     def __init__(self, *, limit: int, **kwargs):
+        self.limit = Decimal(limit)
         super().__init__(
             max_digits=8,
             decimal_places=5,
@@ -48,6 +49,12 @@ class CoordinateField(serializers.DecimalField):
         )
 
     def validate_precision(self, value):
+        # The range first: rounding a number such as -1e309 to five decimals needs more
+        # digits than the decimal context holds (decimal.InvalidOperation, a 500).
+        if value > self.limit:
+            self.fail("max_value", max_value=self.limit)
+        if value < -self.limit:
+            self.fail("min_value", min_value=-self.limit)
         return super().validate_precision(value.quantize(COORDINATE_STEP, rounding=ROUND_HALF_UP))
 
 

@@ -46,9 +46,10 @@ from areas.models import Place
 from areas.selectors import DistrictLocator
 from core.exceptions import DomainError
 from core.identity_numbers import mask_identity_numbers
+from core.text import has_unstorable_characters
 from incidents.choices import Severity, SourceKind
 from incidents.importers.problems import problem
-from incidents.models import DESCRIPTION_MAX_LENGTH, Category, Report
+from incidents.models import DESCRIPTION_MAX_LENGTH, EARLIEST_OCCURRED_AT, Category, Report
 from incidents.services.reports import FUTURE_TOLERANCE, report_create
 
 COLUMNS = (
@@ -205,6 +206,10 @@ def _check_row(
     if len(fields) != len(header):
         return None, [problem("wrong_field_count", found=len(fields), expected=len(header))]
     values = {name: value.strip() for name, value in zip(header, fields, strict=True)}
+    # A NUL would stop the whole run with a database error when the row is written.
+    unstorable = [name for name, value in values.items() if has_unstorable_characters(value)]
+    if unstorable:
+        return None, [problem("unstorable_character", column=name) for name in unstorable]
     problems: list[dict] = []
 
     external_id = values.get("external_id", "")
@@ -302,6 +307,9 @@ def _parse_time(value: str, problems: list[dict]) -> datetime | None:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.get_default_timezone())
+    if parsed < EARLIEST_OCCURRED_AT:
+        problems.append(problem("time_too_early", value=value[:40]))
+        return None
     return parsed
 
 
@@ -313,7 +321,8 @@ def _parse_coordinate(value: str, problems: list[dict]) -> Decimal | None:
         number = Decimal(value.replace(",", "."))
     except InvalidOperation:
         number = None
-    if number is None or not number.is_finite() or abs(number) > 180:
+    # copy_abs, not abs(): abs() rounds in the decimal context, and 1e999999999 overflows it.
+    if number is None or not number.is_finite() or number.copy_abs() > 180:
         problems.append(problem("bad_coordinate", value=value[:40]))
         return None
     # Five decimals are about a metre, as precise as the report keeps.

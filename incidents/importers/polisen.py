@@ -38,10 +38,11 @@ from django.utils import timezone as django_timezone
 from accounts.choices import Confidentiality
 from areas.selectors import Gazetteer
 from core.identity_numbers import mask_identity_numbers
+from core.text import has_unstorable_characters
 from incidents.choices import PlacedBy, Severity, SourceKind
 from incidents.importers.problems import problem
 from incidents.importers.summary import ImportSummary
-from incidents.models import DESCRIPTION_MAX_LENGTH, Category, Report
+from incidents.models import DESCRIPTION_MAX_LENGTH, EARLIEST_OCCURRED_AT, Category, Report
 from incidents.services.reports import without_analyst_corrections
 from incidents.signals import reports_written
 
@@ -160,6 +161,9 @@ def parse_published(value: str) -> datetime:
         tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
     try:
         year, month, day = (int(part) for part in match["date"].split("-"))
+        if not EARLIEST_OCCURRED_AT.year <= year < 9999:
+            # Year 1 east of UTC or 9999 west of it has no Swedish time (OverflowError).
+            raise ValueError(year)
         return datetime(
             year,
             month,
@@ -191,7 +195,7 @@ def event_time(*, name: str, published: str) -> datetime:
             candidate = datetime(year, month, day, hour, minute, tzinfo=STOCKHOLM)
         except ValueError:  # 29 februari in a year without one, 31 april
             continue
-        if candidate <= published_at + PUBLICATION_SLACK:
+        if EARLIEST_OCCURRED_AT <= candidate <= published_at + PUBLICATION_SLACK:
             return candidate
     raise EventProblem("no_time_in_name", value=name)
 
@@ -230,6 +234,8 @@ def _text_field(record: dict, field: str, *, required: bool = True) -> str:
         return ""
     if not isinstance(value, str) or (required and not value.strip()):
         raise EventProblem("missing_field", field=field)
+    if has_unstorable_characters(value):
+        raise EventProblem("unstorable_character", column=field)
     return value.strip()
 
 
@@ -239,7 +245,10 @@ def read_event(record: dict) -> PoliceEvent:
     if isinstance(raw_id, bool) or not isinstance(raw_id, int | str) or not str(raw_id).strip():
         raise EventProblem("missing_field", field="id")
     if len(str(raw_id).strip()) > EXTERNAL_ID_MAX_LENGTH:
+        # Also a whole number of hundreds of digits (core.jsonlimits.LongNumber).
         raise EventProblem("bad_id", value=str(raw_id)[:40] + "…")
+    if has_unstorable_characters(str(raw_id)):
+        raise EventProblem("unstorable_character", column="id")
     name = _text_field(record, "name")
     occurred_at = event_time(name=name, published=_text_field(record, "datetime"))
     return PoliceEvent(

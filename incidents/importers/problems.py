@@ -16,6 +16,10 @@ MESSAGES = {
     "no_time_in_name": _("The event's day and time cannot be read from its name “%(value)s”."),
     # Both.
     "time_in_future": _("The time lies in the future."),
+    "time_too_early": _("The time “%(value)s” lies before 1900."),
+    "unstorable_character": _(
+        "“%(column)s” holds a NUL character or a broken one, which cannot be stored."
+    ),
     # CSV rows.
     "wrong_field_count": _("The row has %(found)s fields; the header has %(expected)s."),
     "missing_value": _("“%(column)s” is missing."),
@@ -48,6 +52,10 @@ FILE_MESSAGES = {
     "no_good_rows": _("No row can be imported."),
     "not_allowed": _("%(user)s may no longer import for %(organisation)s."),
     "file_missing": _("The uploaded file is gone."),
+    "unpacked_too_large": _(
+        "The file unpacks to more than %(max)s MB. Split it into smaller files."
+    ),
+    "too_many_records": _("The file holds more than %(max)s records. Split it into smaller files."),
     "unexpected": _("The import stopped on an unexpected error; the operators have been told."),
 }
 

@@ -16,6 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import IO
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
@@ -29,7 +30,12 @@ from accounts.services import audit_record
 from core.exceptions import DomainError
 from incidents.choices import ImportKind, ImportStatus
 from incidents.importers import csv_reports
-from incidents.importers.jsonstream import JsonStreamError, iter_json_list, open_text
+from incidents.importers.jsonstream import (
+    JsonStreamError,
+    UnpackedTooLarge,
+    iter_json_list,
+    open_text,
+)
 from incidents.importers.polisen import PoliceEventImporter
 from incidents.importers.problems import describe_problem
 from incidents.importers.summary import ImportSummary
@@ -251,25 +257,43 @@ class _Progress:
             self.callback(processed, self.run.total)
 
 
+def _police_events(source: IO[bytes]):
+    """The file's records, read within the limits (``TRYGG_IMPORT_MAX_UNPACKED_MB``)."""
+    max_mb = settings.TRYGG_IMPORT_MAX_UNPACKED_MB
+    try:
+        yield from iter_json_list(open_text(source, max_bytes=max_mb * 1024 * 1024))
+    except UnpackedTooLarge as exc:
+        raise ImportFileError("unpacked_too_large", max=max_mb) from exc
+    except JsonStreamError as exc:
+        raise ImportFileError("not_a_json_list", detail=exc) from exc
+
+
+def _count_police_events(source: IO[bytes]) -> int:
+    """How many records the file holds, proving it one whole JSON list within the limits
+    before anything is written: a truncated download, a compression bomb (the unpacked
+    size) and a file of millions of tiny records (``TRYGG_IMPORT_MAX_RECORDS``) stop here,
+    as soon as the limit is passed."""
+    max_records = settings.TRYGG_IMPORT_MAX_RECORDS
+    total = 0
+    for _record in _police_events(source):
+        total += 1
+        if total > max_records:
+            raise ImportFileError("too_many_records", max=max_records)
+    return total
+
+
 def police_events_run(
     *, run: ImportRun, source: IO[bytes], progress: ProgressCallback | None = None
 ) -> ImportSummary:
     """Import a police events file (JSON list, plain or gzipped) into a claimed ``run``."""
-    try:
-        # The first pass counts the records for the progress bar and proves the file is one
-        # whole JSON list before anything is written: a truncated download fails here.
-        total = sum(1 for _ in iter_json_list(open_text(source)))
-    except JsonStreamError as exc:
-        raise ImportFileError("not_a_json_list", detail=exc) from exc
-    run.total = total
+    # The first pass also counts the records for the progress bar.
+    run.total = _count_police_events(source)
     run.save(update_fields=["total"])
     source.seek(0)
     tracker = _Progress(run, progress)
     importer = PoliceEventImporter(organisation=run.organisation)
-    try:
-        summary = importer.run(iter_json_list(open_text(source)), progress=tracker)
-    except JsonStreamError as exc:  # the file changed under us between the passes
-        raise ImportFileError("not_a_json_list", detail=exc) from exc
+    # A file that changed under us between the passes fails the same way.
+    summary = importer.run(_police_events(source), progress=tracker)
     tracker(summary.read, final=True)
     run.status = ImportStatus.DONE
     run.counts = summary.as_counts()

@@ -18,8 +18,9 @@ from areas.models import District, Place, PrimaryArea
 from areas.selectors import district_for_point, gazetteer_match
 from core.exceptions import DomainError
 from core.identity_numbers import mask_identity_numbers
+from core.text import has_unstorable_characters
 from incidents.choices import PlacedBy, ReportStatus, Severity, SourceKind
-from incidents.models import DESCRIPTION_MAX_LENGTH, Category, Report
+from incidents.models import DESCRIPTION_MAX_LENGTH, EARLIEST_OCCURRED_AT, Category, Report
 
 # A phone's clock may run a little ahead of the server's.
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -116,6 +117,8 @@ def _check_time(occurred_at: datetime, occurred_until: datetime | None) -> None:
     errors = {}
     if occurred_at > now + FUTURE_TOLERANCE:
         errors["occurred_at"] = _("The time lies in the future.")
+    elif occurred_at < EARLIEST_OCCURRED_AT:
+        errors["occurred_at"] = _("The time lies before 1900.")
     if occurred_until is not None:
         if occurred_until < occurred_at:
             errors["occurred_until"] = _("The period must end after it starts.")
@@ -189,6 +192,7 @@ def report_create(
     _check_category(category)
     _check_time(occurred_at, occurred_until)
     _check_length(description)
+    _check_storable(description=description, external_id=external_id)
     masked_description, masked = mask_identity_numbers(description)
     # A partner's own id may be a person's number: it is masked like the text (two such ids
     # of one organisation then read the same, and the second is taken for the first).
@@ -252,6 +256,18 @@ def _check_length(description: str) -> None:
         )
 
 
+def _check_storable(**texts: str) -> None:
+    """The forms and the API refuse these characters already; an import's rows reach this
+    service without them, and a database error would stop the whole run."""
+    errors = {
+        name: _("The text holds a NUL character or a broken one, which cannot be stored.")
+        for name, text in texts.items()
+        if has_unstorable_characters(text)
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
 # What the owning organisation may change after filing; status, district, organisation and
 # reporter follow from the review and the placing, never from the writer.
 UPDATABLE_FIELDS = frozenset(
@@ -290,6 +306,7 @@ def report_update(*, actor, report: Report, changes: dict, request=None) -> Repo
         _check_category(locked.category)
     _check_time(locked.occurred_at, locked.occurred_until)
     _check_length(locked.description)
+    _check_storable(description=locked.description)
     locked.description, masked = mask_identity_numbers(locked.description)
     if _PLACING_FIELDS & set(changed) and not _keeps_manual_placement(locked, changed):
         placement = report_place(
