@@ -1,6 +1,7 @@
 """Report pages: file, list (with search and CSV export), detail, review, my reports."""
 
 import csv
+import json
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -23,7 +24,6 @@ from accounts.services import (
     audit_request_filters,
     organisation_level_ids,
 )
-from areas.models import District
 from core.csv_export import Echo, safe_cell
 from core.exceptions import DomainError
 from core.forms import add_service_errors
@@ -31,6 +31,7 @@ from core.pagination import InvalidCursor, capped_count, keyset_page
 from incidents.choices import ReportStatus
 from incidents.forms import CONFIDENTIALITY_HELP, ReportForm, place_names
 from incidents.models import Report
+from incidents.selectors.density import report_density
 from incidents.selectors.reports import (
     my_report_list,
     report_filterset,
@@ -59,14 +60,10 @@ class ReportCreateView(View):
     template_name = "incidents/report_form.html"
 
     def _context(self, form):
-        boundaries = [
-            {"name": d.name, "geometry": d.boundary} for d in District.objects.order_by("code")
-        ]
         return {
             "form": form,
             "place_names": place_names(),
             "confidentiality_help": CONFIDENTIALITY_HELP,
-            "boundaries": boundaries,
             "tile_url": settings.TRYGG_MAP_TILE_URL,
             "tile_attribution": settings.TRYGG_MAP_TILE_ATTRIBUTION,
         }
@@ -141,6 +138,9 @@ def report_list(request):
     except InvalidCursor:
         raise Http404(_("That page of the list no longer exists.")) from None
     count, more = capped_count(queryset, COUNT_CAP)
+    # The map's squares count the list's reports (already only readable ones); past the cap
+    # the page would aggregate an unbounded set on every visit, so it asks for filters.
+    density = None if more else report_density(queryset)
     audit_confidential_reads(
         request=request,
         model=Report,
@@ -164,6 +164,11 @@ def report_list(request):
         "next_url": next_url,
         "first_url": f"?{params.urlencode()}",
         "export_url": f"{reverse('incidents:report_export')}?{params.urlencode()}",
+        "density": density,
+        "density_json": json.dumps(density.as_json(), ensure_ascii=False) if density else "",
+        "count_cap": COUNT_CAP,
+        "tile_url": settings.TRYGG_MAP_TILE_URL,
+        "tile_attribution": settings.TRYGG_MAP_TILE_ATTRIBUTION,
     }
     template = "incidents/report_list.html"
     if request.htmx:
