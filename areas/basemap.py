@@ -95,10 +95,17 @@ def intermediate_area_codes_at(latitudes, longitudes) -> list[str | None]:
     codes: list[str | None] = [None] * len(lats)
     unplaced = numpy.ones(len(lats), dtype=bool)
     for area in intermediate_area_shapes():
-        hit = unplaced & shapely.intersects_xy(area.shape, lons, lats)
-        for index in numpy.flatnonzero(hit):
+        # The bounding box first (cheap array comparisons), the polygon only for what is in it.
+        min_lon, min_lat, max_lon, max_lat = area.shape.bounds
+        near = numpy.flatnonzero(
+            unplaced & (lons >= min_lon) & (lons <= max_lon) & (lats >= min_lat) & (lats <= max_lat)
+        )
+        if not len(near):
+            continue
+        hit = near[shapely.intersects_xy(area.shape, lons[near], lats[near])]
+        for index in hit:
             codes[index] = area.code
-        unplaced &= ~hit
+        unplaced[hit] = False
     return codes
 
 
