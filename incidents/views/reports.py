@@ -138,9 +138,6 @@ def report_list(request):
     except InvalidCursor:
         raise Http404(_("That page of the list no longer exists.")) from None
     count, more = capped_count(queryset, COUNT_CAP)
-    # The map's squares count the list's reports (already only readable ones); past the cap
-    # the page would aggregate an unbounded set on every visit, so it asks for filters.
-    density = None if more else report_density(queryset)
     audit_confidential_reads(
         request=request,
         model=Report,
@@ -164,15 +161,33 @@ def report_list(request):
         "next_url": next_url,
         "first_url": f"?{params.urlencode()}",
         "export_url": f"{reverse('incidents:report_export')}?{params.urlencode()}",
+        "map_url": f"{reverse('incidents:report_map')}?{params.urlencode()}",
+    }
+    template = "incidents/report_list.html"
+    if request.htmx:
+        template = "incidents/partials/_report_results.html"
+    return render(request, template, context)
+
+
+def report_map(request):
+    """The list's map (opened below its filters): its reports per square and per
+    mellanområde, from the same filters over the same readable reports. Apart from the list
+    so that the list costs nothing more until someone opens the map; past the list's count
+    cap it asks for narrower filters rather than aggregate an unbounded set."""
+    filterset, _ordering = _list_context(request)
+    queryset = filterset.qs
+    _count, more = capped_count(queryset, COUNT_CAP)
+    density = None if more else report_density(queryset)
+    context = {
         "density": density,
         "density_json": json.dumps(density.as_json(), ensure_ascii=False) if density else "",
         "count_cap": COUNT_CAP,
         "tile_url": settings.TRYGG_MAP_TILE_URL,
         "tile_attribution": settings.TRYGG_MAP_TILE_ATTRIBUTION,
     }
-    template = "incidents/report_list.html"
-    if request.htmx:
-        template = "incidents/partials/_report_results.html"
+    template = (
+        "incidents/partials/_report_map.html" if request.htmx else "incidents/report_map.html"
+    )
     return render(request, template, context)
 
 

@@ -171,10 +171,24 @@ def test_it_draws_the_report_lists_squares_from_its_readable_reports_only(
     client, social_centrum, police_only
 ):
     client.force_login(social_centrum)
-    page = client.get(reverse("incidents:report_list"))
-    assert page.context["count"] == 1
+    assert client.get(reverse("incidents:report_list")).context["count"] == 1
+    page = client.get(reverse("incidents:report_map"), {"district": "centrum"})
     assert [cell["reports"] for cell in page.context["density"].cells] == [1]
     assert 'id="report-list-density"' in page.content.decode()
+
+
+def test_it_costs_the_report_list_nothing_until_its_map_is_opened(
+    client, police_centrum, police_only
+):
+    client.force_login(police_centrum)
+    page = client.get(reverse("incidents:report_list"), {"district": "centrum"})
+    assert "density" not in page.context
+    assert f'hx-get="{reverse("incidents:report_map")}?district=centrum"' in page.content.decode()
+
+
+def test_it_keeps_the_report_lists_map_to_those_who_may_list(client, partner, police_only):
+    client.force_login(partner)
+    assert client.get(reverse("incidents:report_map")).status_code == 403
 
 
 def test_it_asks_for_filters_past_the_lists_cap(client, police_centrum, police_only, monkeypatch):
@@ -182,6 +196,6 @@ def test_it_asks_for_filters_past_the_lists_cap(client, police_centrum, police_o
 
     monkeypatch.setattr(reports, "COUNT_CAP", 1)
     client.force_login(police_centrum)
-    page = client.get(reverse("incidents:report_list"))
+    page = client.get(reverse("incidents:report_map"))
     assert page.context["density"] is None
     assert 'id="report-list-density"' not in page.content.decode()

@@ -328,3 +328,29 @@ def test_it_fills_in_the_place_or_the_area_tapped_on_the_report_forms_map(
     assert chosen in browser.find_element(By.ID, "trygg-map-status").get_property("textContent")
     assert _requests_off_the_host(browser, live_server) == []
     assert _csp_violations(browser) == []
+
+
+@in_a_browser
+def test_it_draws_the_report_lists_squares_when_its_map_is_opened(
+    browser, live_server, client, police_centrum, make_report
+):
+    from decimal import Decimal
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    for latitude in ("57.69980", "57.70000", "57.70690"):
+        make_report(latitude=Decimal(latitude), longitude=Decimal("11.95270"))
+    _sign_in(browser, live_server, client, police_centrum)
+    browser.get(f"{live_server.url}{reverse('incidents:report_list')}")
+    browser.find_element(By.CSS_SELECTOR, "#trygg-report-map summary").click()
+    WebDriverWait(browser, 30).until(
+        lambda b: b.find_elements(By.CSS_SELECTOR, "#report-list-map[data-ready]")
+    )
+    # Two squares (two reports share one): drawn as rectangles with their counts as text.
+    squares = browser.find_elements(
+        By.CSS_SELECTOR, '#report-list-map path.leaflet-interactive[fill-opacity="0.75"]'
+    )
+    assert len(squares) == 2
+    assert _requests_off_the_host(browser, live_server) == []
+    assert _csp_violations(browser) == []
