@@ -8,5 +8,6 @@ urlpatterns = [
     path("", views.OverviewView.as_view(), name="city"),
     # Before the districts' pattern, which would take the word for a district.
     path("gallring/", views.RetentionDueView.as_view(), name="retention"),
+    path("karta/", views.DensityView.as_view(), name="density"),
     path("<slug:slug>/", views.DistrictOverviewView.as_view(), name="district"),
 ]

@@ -1,11 +1,14 @@
 """The overview's pages: the citywide dashboard (coordinators) and a district's dashboard
 (everyone with a role in the district, partners included: aggregates only)."""
 
+import json
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -14,6 +17,7 @@ from areas.models import District
 from overview.charts import Bars, Line, bar_chart_svg, line_chart_svg
 from overview.selectors.counts import aggregate_district_ids
 from overview.selectors.dashboard import Dashboard, Series, dashboard_compute
+from overview.selectors.geography import map_density
 from overview.selectors.periods import (
     period_choices,
     period_default,
@@ -92,6 +96,11 @@ def _render(request, dashboard: Dashboard, *, understood: bool):
             area.as_json(count_label=count_label, rate_label=rate_label)
             for area in dashboard.map_areas
         ],
+        "density_url": f"{reverse('overview:density')}?"
+        + urlencode(
+            {"period": period_value(period)}
+            | ({"district": dashboard.district.slug} if dashboard.district else {})
+        ),
         "tile_url": settings.TRYGG_MAP_TILE_URL,
         "tile_attribution": settings.TRYGG_MAP_TILE_ATTRIBUTION,
     }
@@ -132,6 +141,36 @@ class DistrictOverviewView(View):
         period, understood = _period(request)
         dashboard = dashboard_compute(user=request.user, period=period, district=district)
         return _render(request, dashboard, understood=understood)
+
+
+class DensityView(View):
+    """/oversikt/karta/?period=…&district=…: the dashboard map's density layer and its table
+    per mellanområde. Apart from the dashboard page because it reads the reports' points
+    (the rollups hold none), which the dashboard itself never does: the page stays as fast
+    as its rollups, and the map's squares come with the table that says the same in text.
+    Who may see it: as for the dashboard of the same district (or the city)."""
+
+    def get(self, request):
+        reach = aggregate_district_ids(request.user)
+        if reach is not None and not reach:
+            raise PermissionDenied(_("Your role does not include the overview."))
+        district = None
+        if request.GET.get("district"):
+            district = get_object_or_404(District, slug=request.GET["district"])
+            if reach is not None and district.pk not in reach:
+                raise Http404
+        elif reach is not None:
+            raise PermissionDenied(_("Only coordinators see the whole city."))
+        period, _understood = _period(request)
+        density = map_density(user=request.user, period=period, district=district)
+        context = {
+            "density": density,
+            "density_json": json.dumps(density.as_json(), ensure_ascii=False),
+            "district": district,
+            "period": period,
+        }
+        template = "overview/partials/_density.html" if request.htmx else "overview/density.html"
+        return render(request, template, context)
 
 
 class RetentionDueView(View):

@@ -32,6 +32,7 @@ urlpatterns = [
         name="api-docs",
     ),
     path("oversikt/", include("overview.urls")),
+    path("karta/", include("areas.urls")),
     path("", include("plans.urls")),
     path("", include("incidents.urls")),
     path("", include("core.urls")),

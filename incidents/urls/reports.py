@@ -5,6 +5,7 @@ from incidents.views import reports
 urlpatterns = [
     path("", reports.report_list, name="report_list"),
     path("export.csv", reports.report_export, name="report_export"),
+    path("karta/", reports.report_map, name="report_map"),
     path("ny/", reports.ReportCreateView.as_view(), name="report_create"),
     path("mina/", reports.my_reports, name="my_reports"),
     path("<int:pk>/", reports.report_detail, name="report_detail"),

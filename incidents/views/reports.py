@@ -2,6 +2,7 @@
 corrections of place and category, my reports."""
 
 import csv
+import json
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -24,7 +25,6 @@ from accounts.services import (
     audit_request_filters,
     organisation_level_ids,
 )
-from areas.models import District
 from core.csv_export import Echo, safe_cell
 from core.exceptions import DomainError
 from core.forms import form_service_call
@@ -38,6 +38,7 @@ from incidents.forms import (
     place_names,
 )
 from incidents.models import Report
+from incidents.selectors.density import report_density
 from incidents.selectors.reports import (
     my_report_list,
     report_filterset,
@@ -74,14 +75,10 @@ class ReportCreateView(View):
     template_name = "incidents/report_form.html"
 
     def _context(self, form):
-        boundaries = [
-            {"name": d.name, "geometry": d.boundary} for d in District.objects.order_by("code")
-        ]
         return {
             "form": form,
             "place_names": place_names(),
             "confidentiality_help": CONFIDENTIALITY_HELP,
-            "boundaries": boundaries,
             "tile_url": settings.TRYGG_MAP_TILE_URL,
             "tile_attribution": settings.TRYGG_MAP_TILE_ATTRIBUTION,
         }
@@ -202,10 +199,33 @@ def report_list(request):
         "next_url": next_url,
         "first_url": f"?{params.urlencode()}",
         "export_url": f"{reverse('incidents:report_export')}?{params.urlencode()}",
+        "map_url": f"{reverse('incidents:report_map')}?{params.urlencode()}",
     }
     template = "incidents/report_list.html"
     if request.htmx:
         template = "incidents/partials/_report_results.html"
+    return render(request, template, context)
+
+
+def report_map(request):
+    """The list's map (opened below its filters): its reports per square and per
+    mellanområde, from the same filters over the same readable reports. Apart from the list
+    so that the list costs nothing more until someone opens the map; past the list's count
+    cap it asks for narrower filters rather than aggregate an unbounded set."""
+    filterset, _ordering = _list_context(request)
+    queryset = filterset.qs
+    _count, more = capped_count(queryset, COUNT_CAP)
+    density = None if more else report_density(queryset)
+    context = {
+        "density": density,
+        "density_json": json.dumps(density.as_json(), ensure_ascii=False) if density else "",
+        "count_cap": COUNT_CAP,
+        "tile_url": settings.TRYGG_MAP_TILE_URL,
+        "tile_attribution": settings.TRYGG_MAP_TILE_ATTRIBUTION,
+    }
+    template = (
+        "incidents/partials/_report_map.html" if request.htmx else "incidents/report_map.html"
+    )
     return render(request, template, context)
 
 

@@ -1,4 +1,5 @@
-"""The dashboards' map: each district's outline, its count and its rate (reports per km²).
+"""The dashboards' map: each district's count and rate (reports per km²) for the table and
+the links beside the map, and the density layer drawn over the basemap (``areas.basemap``).
 
 The project has no population figures yet, so the rate is per square kilometre of the
 district's own polygon; colours step by fifths of the largest rate shown. Counts are the
@@ -12,7 +13,11 @@ import shapely
 from django.utils.formats import number_format
 from shapely.geometry import shape
 
-from areas.models import District
+from accounts.access import READ, restrict
+from areas.models import District, IntermediateArea
+from incidents.models import Report
+from incidents.selectors.density import Density, report_density
+from incidents.selectors.situation import COUNTED_STATUSES, Period
 from overview.selectors.counts import Figure
 
 # Sequential blues, pale to dark (ColorBrewer "Blues", 5 classes); the palest is "no figure".
@@ -47,8 +52,6 @@ class MapArea:
         return {
             "slug": self.slug,
             "name": self.name,
-            "geometry": self.geometry,
-            "colour": self.colour,
             "url": self.url,
             "label": f"{self.name}: {self.figure.display} {count_label}, "
             f"{self.rate_display} {rate_label}",
@@ -96,3 +99,20 @@ def map_areas(
             )
         )
     return areas
+
+
+def map_density(*, user, period: Period, district: District | None = None) -> Density:
+    """The dashboard map's density layer: the reports of ``period`` (of ``district``) that
+    ``user`` may read, counted as the dashboard's figures are (dismissed ones left out), per
+    square and per mellanområde (a district's own mellanområden on its dashboard). Read from
+    the reports' points, not the rollups (which hold no points); bounded by the period."""
+    reports = restrict(Report.objects.all(), user, READ).filter(
+        period.as_filter(), status__in=COUNTED_STATUSES
+    )
+    wanted = None
+    if district is not None:
+        reports = reports.filter(district=district)
+        wanted = set(
+            IntermediateArea.objects.filter(district=district).values_list("code", flat=True)
+        )
+    return report_density(reports, intermediate_areas=wanted)

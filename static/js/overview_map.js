@@ -1,36 +1,60 @@
-// The overview's map: the district outlines from the portal itself (no tiles needed), each
-// filled by its rate. Everything it shows is in the table beside it, so it is an image for
-// screen readers and needs no keyboard handling; a click on a district opens its dashboard.
-// Names come from the database (an administrator can type anything), so every text reaches
-// the page as a DOM text node: Leaflet treats a string given to bindTooltip, bindPopup or
-// an attribution as HTML.
+// The density maps of the dashboards and the report list: the basemap (basemap.js) with the
+// squares of the viewer's readable reports over it. Everything it shows is in the tables
+// beside it (per district, per mellanområde), so keyboard and screen-reader users have it
+// there; the map takes no keyboard focus itself (its zoom buttons are named links). On the
+// citywide dashboard a click in a district opens that district's dashboard.
+//
+// Every map is a ``.trygg-density-map`` element naming its data: data-basemap-url, and the
+// ids of the elements holding the density (data-density) and the links (data-links) as JSON.
+// The report list swaps its results (and map) with htmx; a new map is drawn after a swap.
 (function () {
   "use strict";
-  function asText(text) {
-    var span = document.createElement("span");
-    span.textContent = text;
-    return span;
+  var GOTEBORG = [57.71, 11.97];
+
+  // A json_script element, or (what htmx swaps in) an element with the JSON in data-json.
+  function json(id) {
+    var element = id && document.getElementById(id);
+    if (!element) { return null; }
+    return JSON.parse(element.dataset.json !== undefined ? element.dataset.json : element.textContent);
   }
-  // Leaflet's attribution takes HTML only: it gets the operator's text escaped.
-  function escaped(text) { return asText(text).innerHTML; }
-  var element = document.getElementById("overview-map");
-  var data = document.getElementById("overview-map-data");
-  if (!element || !data || typeof L === "undefined") { return; }
-  var areas = JSON.parse(data.textContent);
-  if (!areas.length) { return; }
-  var map = L.map(element, { scrollWheelZoom: false, keyboard: false, attributionControl: !!element.dataset.tileUrl });
-  if (element.dataset.tileUrl) {
-    L.tileLayer(element.dataset.tileUrl, { attribution: escaped(element.dataset.tileAttribution), maxZoom: 18 }).addTo(map);
+
+  function start(element) {
+    if (element.dataset.started || typeof L === "undefined" || !window.TryggBasemap) { return; }
+    // The dashboards load their density after the page (htmx): wait for it.
+    if (element.dataset.density && !document.getElementById(element.dataset.density)) { return; }
+    element.dataset.started = "1";
+    var map = L.map(element, {
+      scrollWheelZoom: false, keyboard: false, zoomSnap: 0.25, attributionControl: !!element.dataset.tileUrl
+    }).setView(GOTEBORG, 10);
+    TryggBasemap.tiles(map, element);
+    var density = json(element.dataset.density);
+    // [{slug, url}, ...] of the districts whose dashboards a click may open.
+    var links = {};
+    (json(element.dataset.links) || []).forEach(function (district) { links[district.slug] = district.url; });
+    TryggBasemap.load(element, function (data) {
+      var layers = TryggBasemap.draw(map, data, { density: density, links: links });
+      var focus = element.dataset.focus;
+      var shown = data.districts.filter(function (district) { return !focus || district.slug === focus; });
+      var view = L.geoJSON(shown.map(function (district) { return district.geometry; })).getBounds();
+      if (!focus && layers.density) { view = layers.density.getBounds(); }
+      map.fitBounds(view.isValid() ? view : layers.districts.getBounds(), { padding: [4, 4], animate: false });
+      layers.relabel();
+      element.dataset.ready = "1";
+    });
   }
-  var layers = L.featureGroup(areas.map(function (area) {
-    var layer = L.geoJSON(area.geometry, {
-      style: { weight: 2, color: "#12355b", fillColor: area.colour, fillOpacity: 0.85 }
-    }).bindTooltip(asText(area.label), { sticky: true });
-    // Only the portal's own paths: never a javascript: or outside address.
-    if (area.url && area.url.charAt(0) === "/" && area.url.charAt(1) !== "/") {
-      layer.on("click", function () { window.location.href = area.url; });
+
+  // A map inside a closed <details> has no size yet: it is drawn when opened.
+  function startWhenShown(element) {
+    var details = element.closest("details");
+    if (details && !details.open) {
+      details.addEventListener("toggle", function () { if (details.open) { start(element); } });
+      return;
     }
-    return layer;
-  })).addTo(map);
-  map.fitBounds(layers.getBounds());
+    start(element);
+  }
+  function startAll() {
+    Array.prototype.forEach.call(document.querySelectorAll(".trygg-density-map"), startWhenShown);
+  }
+  startAll();
+  document.addEventListener("htmx:afterSettle", startAll);
 }());
