@@ -187,6 +187,20 @@ class _Entry:
     # street is not (Chalmersgatan is not at Chalmers).
     makes_compounds: bool = False
 
+    def found(self, matched: str, start: int) -> GazetteerMatch:
+        """The match of this entry where ``matched`` stands in the text, from ``start``."""
+        return GazetteerMatch(
+            name=self.name,
+            matched_text=matched,
+            source=self.source,
+            district=self.district,
+            place=self.place,
+            primary_area=self.primary_area,
+            intermediate_area=self.intermediate_area,
+            start=start,
+            end=start + len(matched),
+        )
+
     @property
     def level(self) -> int:
         """How finely the entry places a text: 0 a place or primärområde, 1 a mellanområde,
@@ -386,20 +400,7 @@ class Gazetteer:
                 continue
             rank = (*_order(entry), -len(key), start)
             if best is None or rank < best[0]:
-                best = (
-                    rank,
-                    GazetteerMatch(
-                        name=entry.name,
-                        matched_text=matched,
-                        source=entry.source,
-                        district=entry.district,
-                        place=entry.place,
-                        primary_area=entry.primary_area,
-                        intermediate_area=entry.intermediate_area,
-                        start=start,
-                        end=start + len(matched),
-                    ),
-                )
+                best = (rank, entry.found(matched, start))
         return best[1] if best else self._misspelt(text)
 
     def _misspelt(self, text: str) -> GazetteerMatch | None:
@@ -416,17 +417,7 @@ class Gazetteer:
             entries = {id(self._entries[k]): self._entries[k] for k in keys}
             if len(entries) == 1:
                 (entry,) = entries.values()
-                return GazetteerMatch(
-                    name=entry.name,
-                    matched_text=word,
-                    source=entry.source,
-                    district=entry.district,
-                    place=entry.place,
-                    primary_area=entry.primary_area,
-                    intermediate_area=entry.intermediate_area,
-                    start=found.start(),
-                    end=found.end(),
-                )
+                return entry.found(word, found.start())
         return None
 
     def _counts(self, key: str, entry: _Entry, matched: str, text: str, start: int) -> bool:
