@@ -9,7 +9,15 @@ from django.contrib import admin
 from django.db.models import CharField, F, Func, Value
 from django.utils.translation import gettext_lazy as _
 
-from areas.models import District, IntermediateArea, Place, PoliceArea, PrimaryArea, VulnerableArea
+from areas.models import (
+    District,
+    IntermediateArea,
+    Place,
+    PlaceName,
+    PoliceArea,
+    PrimaryArea,
+    VulnerableArea,
+)
 from areas.selectors import DistrictLocator
 
 
@@ -124,12 +132,13 @@ class PlaceAdmin(admin.ModelAdmin):
     autocomplete_fields = ["primary_area"]
 
     def get_queryset(self, request):
-        # Aliases are an array, which the admin's search cannot look inside; as one string
-        # they are searchable like the name.
-        aliases = Func(
-            F("aliases"), Value(" "), function="array_to_string", output_field=CharField()
-        )
-        return super().get_queryset(request).annotate(alias_text=aliases)
+        return super().get_queryset(request).annotate(alias_text=_alias_text())
+
+
+def _alias_text() -> Func:
+    # Aliases are an array, which the admin's search cannot look inside; as one string they
+    # are searchable like the name.
+    return Func(F("aliases"), Value(" "), function="array_to_string", output_field=CharField())
 
 
 class VulnerableAreaForm(forms.ModelForm):
@@ -162,3 +171,55 @@ class VulnerableAreaAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     list_select_related = ["district"]
     autocomplete_fields = ["primary_areas"]
+
+
+class PlaceNameForm(forms.ModelForm):
+    """The areas a name lies in must nest: primärområde in mellanområde in district."""
+
+    class Meta:
+        model = PlaceName
+        fields = [
+            "name",
+            "kind",
+            "aliases",
+            "district",
+            "intermediate_area",
+            "primary_area",
+            "source",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        district = cleaned.get("district")
+        intermediate_area = cleaned.get("intermediate_area")
+        primary_area = cleaned.get("primary_area")
+        if intermediate_area and district and intermediate_area.district_id != district.pk:
+            self.add_error(
+                "intermediate_area",
+                _("This intermediate area lies in %(area_district)s, not in %(district)s.")
+                % {"area_district": intermediate_area.district, "district": district},
+            )
+        if primary_area and primary_area.intermediate_area_id != getattr(
+            intermediate_area, "pk", None
+        ):
+            self.add_error(
+                "primary_area",
+                _("Choose the intermediate area this primary area lies in (%(area)s).")
+                % {"area": primary_area.intermediate_area},
+            )
+        return cleaned
+
+
+@admin.register(PlaceName)
+class PlaceNameAdmin(admin.ModelAdmin):
+    """The gazetteer's curated names: corrections here reach the next import."""
+
+    form = PlaceNameForm
+    list_display = ["name", "kind", "district", "intermediate_area", "primary_area"]
+    list_filter = ["kind", "district"]
+    search_fields = ["name", "alias_text", "source"]
+    list_select_related = ["district", "intermediate_area", "primary_area"]
+    autocomplete_fields = ["intermediate_area", "primary_area"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(alias_text=_alias_text())

@@ -10,6 +10,18 @@ class PlaceKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class PlaceNameKind(models.TextChoices):
+    """What a name in the gazetteer's curated list names."""
+
+    NEIGHBOURHOOD = "neighbourhood", _("Neighbourhood or island")
+    SQUARE = "square", _("Square (torg, plats)")
+    STREET = "street", _("Street or road")
+    INTERCHANGE = "interchange", _("Interchange (trafikplats)")
+    BRIDGE_OR_TUNNEL = "bridge_tunnel", _("Bridge or tunnel")
+    ARENA = "arena", _("Arena")
+    LANDMARK = "landmark", _("Landmark, park or building")
+
+
 class VulnerabilityCategory(models.TextChoices):
     """The police's designations, most serious first; reviewed every second year."""
 

@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from areas.choices import PlaceKind, VulnerabilityCategory
+from areas.choices import PlaceKind, PlaceNameKind, VulnerabilityCategory
 
 
 class District(models.Model):
@@ -164,3 +164,53 @@ class VulnerableArea(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_category_display()}, {self.year})"
+
+
+class PlaceName(models.Model):
+    """A name people write for a part of the city that is not an area of its own: a square,
+    street, interchange, arena, landmark or former stadsdel, with the most specific area it
+    lies in. The gazetteer reads these to place a report from its text; it has no point, so
+    it is never drawn on a map (a ``Place`` is)."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=PlaceNameKind.choices)
+    aliases = ArrayField(
+        models.CharField(max_length=150),
+        blank=True,
+        default=list,
+        verbose_name=_("other names"),
+        help_text=_("Other spellings and names of the same thing, used to place reports."),
+    )
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="place_names", verbose_name=_("district")
+    )
+    intermediate_area = models.ForeignKey(
+        IntermediateArea,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="place_names",
+        verbose_name=_("intermediate area"),
+        help_text=_("Leave empty when the name spans several intermediate areas."),
+    )
+    primary_area = models.ForeignKey(
+        PrimaryArea,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="place_names",
+        verbose_name=_("primary area"),
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=300,
+        help_text=_("Where the area it lies in was taken from, so that others can check it."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("place name (ortnamn)")
+        verbose_name_plural = _("place names (ortnamn)")
+
+    def __str__(self) -> str:
+        return self.name

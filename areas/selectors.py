@@ -14,12 +14,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 
 import shapely
 import shapely.geometry
 
-from areas.models import District, IntermediateArea, Place, PrimaryArea, VulnerableArea
+from areas.choices import PlaceNameKind
+from areas.models import (
+    District,
+    IntermediateArea,
+    Place,
+    PlaceName,
+    PrimaryArea,
+    VulnerableArea,
+)
 
 WELL_KNOWN_NAMES_PATH = Path(__file__).resolve().parent / "data" / "well_known_names.json"
 
@@ -88,17 +97,42 @@ def is_in_goteborg(*, latitude: Number, longitude: Number) -> bool:
 
 
 class MatchSource(StrEnum):
-    """Where a matched name comes from, most specific first: the order decides between hits."""
+    """Where a matched name comes from, most specific first: the order decides between hits
+    that place a text equally finely."""
 
     PLACE = "place"
     PRIMARY_AREA = "primary_area"
     INTERMEDIATE_AREA = "intermediate_area"
     VULNERABLE_AREA = "vulnerable_area"
-    WELL_KNOWN_NAME = "well_known_name"
+    WELL_KNOWN_NAME = "well_known_name"  # the curated place names (``PlaceName``)
     DISTRICT = "district"
 
 
 _RANK = {source: rank for rank, source in enumerate(MatchSource)}
+
+# Endings of a street, square or the like named after an area ("Hjällbovägen", "Kärramotet",
+# "Angeredsbron", "Hammarkulletorget"): the thing lies in, or at the edge of, the area.
+COMPOUND_ENDINGS = (
+    "vägen",
+    "gatan",
+    "torget",
+    "torg",
+    "motet",
+    "bron",
+    "centrum",
+    "skolan",
+    "parken",
+)
+# Written as a word of their own after the name: "Sisjö industriområde", "Sävenäs
+# industriområde".
+SPACED_ENDINGS = ("industriområde", "industriområdet")
+# A misspelt name ("Kortdala", "Slottskogen", "Hammerkullen") is read as the name when it
+# is one letter off, long enough not to be another word, and the text names nothing else.
+SPELLING_MIN_LENGTH = 8
+_CAPITALISED_WORD = re.compile(r"(?<![\w-])[A-ZÅÄÖ][\w]+(?![\w-])")
+# Short names would make accidental compounds ("Torpavägen" is fine, a three-letter stem is
+# not), so only names at least this long get compounds.
+COMPOUND_MIN_STEM = 4
 
 
 @dataclass(frozen=True)
@@ -111,33 +145,22 @@ class GazetteerMatch:
     district: District
     place: Place | None = None
     primary_area: PrimaryArea | None = None
+    intermediate_area: IntermediateArea | None = None
     start: int = 0  # where in the (NFC-normalised) text the name was found
     end: int = 0
 
 
-@dataclass(frozen=True)
-class WellKnownNames:
-    """``well_known_names.json``: names by district slug, and names that must be capitalised."""
-
-    by_district: dict[str, list[str]]
-    capitalised_only: frozenset[str]
-
-
-def read_well_known_names(path: Path = WELL_KNOWN_NAMES_PATH) -> WellKnownNames:
-    """Read ``well_known_names.json``; raises ValueError when it is malformed."""
+def read_capitalised_only(path: Path = WELL_KNOWN_NAMES_PATH) -> frozenset[str]:
+    """The names ``well_known_names.json`` lists as also ordinary words, normalised; raises
+    ValueError when the list is malformed."""
     with Path(path).open(encoding="utf-8") as fh:
         data = json.load(fh)
     try:
-        by_district = {
-            str(slug): [_checked_name(name) for name in names]
-            for slug, names in data["districts"].items()
-        }
-        capitalised_only = frozenset(
+        return frozenset(
             _normalise(_checked_name(name)) for name in data.get("capitalised_only", [])
         )
-    except (AttributeError, KeyError, TypeError) as exc:
+    except (AttributeError, TypeError) as exc:
         raise ValueError(f"{Path(path).name}: malformed ({exc!r})") from exc
-    return WellKnownNames(by_district=by_district, capitalised_only=capitalised_only)
 
 
 def _checked_name(name: object) -> str:
@@ -159,29 +182,104 @@ class _Entry:
     district: District
     place: Place | None = None
     primary_area: PrimaryArea | None = None
+    intermediate_area: IntermediateArea | None = None
+    # Whether streets and squares are named after it: areas and neighbourhoods are, a
+    # street is not (Chalmersgatan is not at Chalmers).
+    makes_compounds: bool = False
+
+    def found(self, matched: str, start: int) -> GazetteerMatch:
+        """The match of this entry where ``matched`` stands in the text, from ``start``."""
+        return GazetteerMatch(
+            name=self.name,
+            matched_text=matched,
+            source=self.source,
+            district=self.district,
+            place=self.place,
+            primary_area=self.primary_area,
+            intermediate_area=self.intermediate_area,
+            start=start,
+            end=start + len(matched),
+        )
+
+    @property
+    def level(self) -> int:
+        """How finely the entry places a text: 0 a place or primärområde, 1 a mellanområde,
+        2 only a district. A place is a point, the finest of all."""
+        if self.place is not None or self.primary_area is not None:
+            return 0
+        return 1 if self.intermediate_area is not None else 2
+
+
+def _genitive_forms(name: str) -> list[str]:
+    """Other forms of a name people write: "Lövgärdes centrum" (for Lövgärdet's). The plain
+    genitive s ("Hjällbos") needs no form of its own: every name matches with an s."""
+    forms = []
+    if len(name) > COMPOUND_MIN_STEM and name.endswith("et") and " " not in name:
+        forms.append(name[:-1] + "s")  # Lövgärdet → Lövgärdes
+    return forms
+
+
+def _compound_stems(name: str) -> list[str]:
+    """How a name begins a compound: Hjällbo-, Kärra-, Angereds-, Hammarkulle-/Hammarkulls-
+    (Hammarkullen), Bergsjö- (Bergsjön), Lövgärds- (Lövgärdet)."""
+    if " " in name or len(name) < COMPOUND_MIN_STEM:
+        return []
+    stems = {name, name + "s"}
+    if name.endswith(("en", "et")) and len(name) - 2 > COMPOUND_MIN_STEM:
+        # Hammarkull-, Hammarkulls-, Hammarkulle-; not Lund- (Lundgatan is not in Lunden).
+        base = name[:-2]
+        stems |= {base, base + "s", name[:-1], *_genitive_forms(name)}  # + Lövgärdes-
+    elif name.endswith("n") and not name.endswith("en") and name[-2] in "aeiouyåäö":
+        stems |= {name[:-1], name[:-1] + "s"}  # Bergsjö-, Bergsjös-
+    return sorted(stems)
 
 
 class Gazetteer:
-    """Finds the most specific known name in a free text.
+    """Finds the name that places a free text most finely.
 
-    Names come from places (and their aliases), primärområden, mellanområden, the police's
-    vulnerable areas, a curated list of well-known neighbourhood names, and the districts, in
-    that order of preference; between names of the same kind the longest wins, then the
-    first in the text. Names match as whole words, case-insensitively, also in the Swedish
-    genitive ("Angereds centrum" finds Angered). Build it once per import with ``from_db``.
+    Names come from places (and their aliases), primärområden, mellanområden and each part
+    of a hyphenated mellanområde name, the police's vulnerable areas, the curated place names
+    (``PlaceName``: squares, streets, interchanges, arenas, landmarks, former stadsdelar) and
+    the districts. Besides the names themselves it knows their genitive ("Hjällbos",
+    "Lövgärdes") and the compounds built on an area's name ("Hjällbovägen", "Kärramotet",
+    "Hammarkulletorget"). Names match as whole words, case-insensitively, except the names
+    that are also ordinary words ("Backa", "Heden", "Centrum"), which count only written with
+    a capital letter, and the district Centrum only where no name stands before it
+    ("Lövgärdes Centrum" is Lövgärdet's centre).
+
+    Between hits, the one that places the text most finely wins (a place or primärområde,
+    then a mellanområde, then a district), then the more specific source, then the longest
+    name, then the first in the text. Build it once per import with ``from_db``.
     """
 
     def __init__(self, entries: Iterable[_Entry], *, capitalised_only: Iterable[str] = ()):
         self._entries: dict[str, _Entry] = {}
+        compounds: list[tuple[str, _Entry]] = []
         for entry in entries:
-            key = _normalise(entry.name)
-            current = self._entries.get(key)
-            # The same name at two levels (Bergsjön is a mellanområde and a vulnerable area)
-            # keeps the more specific one.
-            if key and (current is None or _RANK[entry.source] < _RANK[current.source]):
-                self._entries[key] = entry
+            self._add(_normalise(entry.name), entry)
+            for form in _genitive_forms(entry.name):
+                self._add(_normalise(form), entry)
+            if entry.makes_compounds:
+                compounds.extend((stem, entry) for stem in _compound_stems(entry.name))
+        # Compounds only where the text is not already a known name ("Kallebäcksmotet" is a
+        # place name of its own; "Hjällbovägen" is not).
+        for stem, entry in compounds:
+            forms = [stem + ending for ending in COMPOUND_ENDINGS]
+            forms += [f"{stem} {ending}" for ending in SPACED_ENDINGS]
+            for form in forms:
+                key = _normalise(form)
+                if key not in self._entries:
+                    self._entries[key] = entry
+        self._one_letter_off = _one_letter_off(self._entries)
         self._capitalised_only = frozenset(_normalise(n) for n in capitalised_only)
         self._pattern = self._compile(self._entries) if self._entries else None
+
+    def _add(self, key: str, entry: _Entry) -> None:
+        current = self._entries.get(key)
+        # The same name at two levels (Bergsjön is a mellanområde and a vulnerable area)
+        # keeps the one that places more finely, then the more specific source.
+        if key and (current is None or _order(entry) < _order(current)):
+            self._entries[key] = entry
 
     @staticmethod
     def _compile(entries: dict[str, _Entry]) -> re.Pattern:
@@ -193,37 +291,67 @@ class Gazetteer:
         ]
         # A zero-width lookahead finds a name at every position, also inside a longer name
         # that started earlier; (?<!\w) and (?!\w) keep to whole words, and \w knows å, ä, ö.
+        # A hyphen does not join words here: "Hisings-Backa" has Backa in it.
         return re.compile(
-            r"(?<!\w)(?=((?:" + "|".join(alternatives) + r")s?)(?!\w))", re.IGNORECASE
+            r"(?<![\w-])(?=((?:" + "|".join(alternatives) + r")s?)(?!\w))", re.IGNORECASE
         )
 
     @classmethod
     def from_db(cls, *, well_known_names_path: Path = WELL_KNOWN_NAMES_PATH) -> "Gazetteer":
-        """A gazetteer over the names stored now, plus the well-known names file."""
-        districts = {d.slug: d for d in District.objects.all()}
+        """A gazetteer over the names stored now (and the file's list of ordinary words)."""
         entries: list[_Entry] = []
-        for place in Place.objects.select_related("district", "primary_area"):
+        places = Place.objects.select_related(
+            "district", "primary_area__intermediate_area"
+        ).order_by("name")
+        for place in places:
             for name in [place.name, *place.aliases]:
                 entries.append(
-                    _Entry(name, MatchSource.PLACE, place.district, place, place.primary_area)
+                    _Entry(
+                        name,
+                        MatchSource.PLACE,
+                        place.district,
+                        place,
+                        place.primary_area,
+                        getattr(place.primary_area, "intermediate_area", None),
+                    )
                 )
-        for area in PrimaryArea.objects.select_related("district"):
+        for area in PrimaryArea.objects.select_related("district", "intermediate_area"):
             entries.append(
-                _Entry(area.name, MatchSource.PRIMARY_AREA, area.district, primary_area=area)
+                _Entry(
+                    area.name,
+                    MatchSource.PRIMARY_AREA,
+                    area.district,
+                    primary_area=area,
+                    intermediate_area=area.intermediate_area,
+                    makes_compounds=True,
+                )
             )
         for area in IntermediateArea.objects.select_related("district"):
-            entries.append(_Entry(area.name, MatchSource.INTERMEDIATE_AREA, area.district))
+            entry = partial(_Entry, source=MatchSource.INTERMEDIATE_AREA, district=area.district)
+            entries.append(entry(area.name, intermediate_area=area))
+            # "Kålltorp-Torpa-Björkekärr": each part names the area too (most parts are
+            # primärområden as well, which then place more finely).
+            if "-" in area.name:
+                entries.extend(
+                    entry(part.strip(), intermediate_area=area)
+                    for part in area.name.split("-")
+                    if part.strip()
+                )
         vulnerable = VulnerableArea.objects.select_related("district").prefetch_related(
-            "primary_areas"
+            "primary_areas__intermediate_area"
         )
         for area in vulnerable.order_by("-year"):
             linked = list(area.primary_areas.all())
+            primary_area = linked[0] if len(linked) == 1 else None
+            intermediate = {a.intermediate_area for a in linked}
             entries.append(
                 _Entry(
                     area.name,
                     MatchSource.VULNERABLE_AREA,
                     area.district,
-                    primary_area=linked[0] if len(linked) == 1 else None,
+                    primary_area=primary_area,
+                    intermediate_area=intermediate.pop() if len(intermediate) == 1 else None,
+                    makes_compounds=True,
                 )
             )
             # The police name some areas after several neighbourhoods
@@ -231,21 +359,35 @@ class Gazetteer:
             if "/" in area.name:
                 for part in area.name.split("/"):
                     entries.append(_Entry(part.strip(), MatchSource.VULNERABLE_AREA, area.district))
-        well_known = read_well_known_names(well_known_names_path)
-        for slug, names in well_known.by_district.items():
-            if slug in districts:
-                for name in names:
-                    entries.append(_Entry(name, MatchSource.WELL_KNOWN_NAME, districts[slug]))
-        for district in districts.values():
+        names = PlaceName.objects.select_related(
+            "district", "intermediate_area", "primary_area__intermediate_area"
+        ).order_by("name")
+        for place_name in names:
+            intermediate_area = place_name.intermediate_area or getattr(
+                place_name.primary_area, "intermediate_area", None
+            )
+            for name in [place_name.name, *place_name.aliases]:
+                entries.append(
+                    _Entry(
+                        name,
+                        MatchSource.WELL_KNOWN_NAME,
+                        place_name.district,
+                        primary_area=place_name.primary_area,
+                        intermediate_area=intermediate_area,
+                        makes_compounds=place_name.kind == PlaceNameKind.NEIGHBOURHOOD,
+                    )
+                )
+        for district in District.objects.order_by("code"):
             entries.append(_Entry(district.name, MatchSource.DISTRICT, district))
-        return cls(entries, capitalised_only=well_known.capitalised_only)
+        return cls(entries, capitalised_only=read_capitalised_only(well_known_names_path))
 
     def match(self, text: str | None) -> GazetteerMatch | None:
-        """The most specific known name in ``text``, or None when it names no known place."""
+        """The known name in ``text`` that places it most finely, or None when it names no
+        known place."""
         if not text or self._pattern is None:
             return None
         text = unicodedata.normalize("NFC", text)
-        best: tuple[tuple[int, int, int], GazetteerMatch] | None = None
+        best: tuple[tuple[int, int, int, int], GazetteerMatch] | None = None
         for found in self._pattern.finditer(text):
             matched = found.group(1)
             key = _normalise(matched)
@@ -253,29 +395,68 @@ class Gazetteer:
             if entry is None:  # matched with the genitive s
                 key = key[:-1]
                 entry = self._entries[key]
-            if key in self._capitalised_only and not matched[0].isupper():
-                continue
             start = found.start(1)
-            rank = (_RANK[entry.source], -len(key), start)
+            if not self._counts(key, entry, matched, text, start):
+                continue
+            rank = (*_order(entry), -len(key), start)
             if best is None or rank < best[0]:
-                best = (
-                    rank,
-                    GazetteerMatch(
-                        name=entry.name,
-                        matched_text=matched,
-                        source=entry.source,
-                        district=entry.district,
-                        place=entry.place,
-                        primary_area=entry.primary_area,
-                        start=start,
-                        end=start + len(matched),
-                    ),
-                )
-        return best[1] if best else None
+                best = (rank, entry.found(matched, start))
+        return best[1] if best else self._misspelt(text)
+
+    def _misspelt(self, text: str) -> GazetteerMatch | None:
+        """A name one letter off, where the text names nothing exactly; None when two
+        different names are as close."""
+        for found in _CAPITALISED_WORD.finditer(text):
+            word = found.group(0)
+            if len(word) < SPELLING_MIN_LENGTH:
+                continue
+            key = _normalise(word)
+            keys = set(self._one_letter_off.get(key, ()))
+            for variant in _deletions(key):
+                keys |= self._one_letter_off.get(variant, set())
+            entries = {id(self._entries[k]): self._entries[k] for k in keys}
+            if len(entries) == 1:
+                (entry,) = entries.values()
+                return entry.found(word, found.start())
+        return None
+
+    def _counts(self, key: str, entry: _Entry, matched: str, text: str, start: int) -> bool:
+        """Whether a hit names a place where it stands, for the names that are also words."""
+        stem = next((s for s in self._capitalised_only if key.startswith(s)), None)
+        if stem is not None and not matched[0].isupper():
+            return False  # "backa ut", "på heden", "i centrum"
+        if entry.source is MatchSource.DISTRICT and key in self._capitalised_only:
+            # "Lövgärdes Centrum", "Bergsjö Centrum": a centre named after what stands before.
+            before = text[:start].rstrip()
+            previous = before.rsplit(None, 1)[-1] if before else ""
+            if previous[:1].isupper() and previous[-1:].isalpha():
+                return False
+        return True
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _one_letter_off(entries: dict[str, _Entry]) -> dict[str, set[str]]:
+    """Symmetric-delete index of the one-word names: each name, and each of its spellings
+    with a letter left out, to the names it comes from. A word one letter off a name (a
+    letter missing, extra or changed) meets it here."""
+    index: dict[str, set[str]] = {}
+    for key in entries:
+        if " " in key or len(key) < SPELLING_MIN_LENGTH:
+            continue
+        for variant in {key, *_deletions(key)}:
+            index.setdefault(variant, set()).add(key)
+    return index
+
+
+def _order(entry: _Entry) -> tuple[int, int]:
+    return (entry.level, _RANK[entry.source])
 
 
 def gazetteer_match(text: str) -> GazetteerMatch | None:
-    """The most specific known place or area named in a free text, or None.
+    """The known place or area named in a free text that places it most finely, or None.
 
     Builds a ``Gazetteer`` (a handful of queries) per call; a bulk import should build one
     with ``Gazetteer.from_db()`` and reuse it.

@@ -28,8 +28,16 @@ from areas.data_files import (
     read_csv,
     read_json,
 )
-from areas.models import District, IntermediateArea, Place, PoliceArea, PrimaryArea, VulnerableArea
-from areas.selectors import DistrictLocator, read_well_known_names
+from areas.models import (
+    District,
+    IntermediateArea,
+    Place,
+    PlaceName,
+    PoliceArea,
+    PrimaryArea,
+    VulnerableArea,
+)
+from areas.selectors import DistrictLocator, read_capitalised_only
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 BOUNDARIES_FILE = "goteborg_stadsomrade_2021.geojson"
@@ -65,7 +73,6 @@ class GeographyLoadSummary:
     """What one load did, per kind of row."""
 
     counts: dict[str, Counter] = field(default_factory=dict)
-    well_known_names: int = 0
 
     def add(self, label: str, outcome: Outcome, count: int = 1) -> None:
         self.counts.setdefault(label, Counter())[outcome] += count
@@ -79,7 +86,6 @@ class GeographyLoadSummary:
         for label, counter in self.counts.items():
             parts = ", ".join(f"{counter[o]} {o}" for o in Outcome if counter[o])
             lines.append(f"{label}: {sum(counter.values())} ({parts})")
-        lines.append(f"well-known names: {self.well_known_names} checked")
         return lines
 
 
@@ -102,9 +108,7 @@ def geography_load(*, data_dir: Path = DATA_DIR, overwrite: bool = False) -> Geo
         loader.police_areas(data_dir / POLICE_AREAS_FILE, districts)
         loader.places(data_dir / PLACES_FILE, districts, primary_areas)
         loader.vulnerable_areas(data_dir / VULNERABLE_AREAS_FILE, districts, primary_areas)
-        summary.well_known_names = _check_well_known_names(
-            data_dir / WELL_KNOWN_NAMES_FILE, districts
-        )
+        loader.place_names(data_dir / WELL_KNOWN_NAMES_FILE, districts, primary_areas)
         if summary.total(Outcome.CREATED) or summary.total(Outcome.UPDATED):
             _audit_load(summary)
     return summary
@@ -141,24 +145,6 @@ class _Districts:
             return self.by_slug[slug]
         except (KeyError, TypeError):
             raise GeographyDataError(f"{where}: unknown district {slug!r}") from None
-
-
-def _check_well_known_names(path: Path, districts: _Districts) -> int:
-    """Check the gazetteer's well-known names now, so that a typo fails the load, not an
-    import later; returns how many names there are."""
-    try:
-        well_known = read_well_known_names(path)
-    except FileNotFoundError as exc:
-        raise GeographyDataError(f"{path}: missing") from exc
-    except ValueError as exc:
-        raise GeographyDataError(f"{path.name}: {exc}") from exc
-    seen: dict[str, str] = {}
-    for slug, names in well_known.by_district.items():
-        districts.get(slug, path.name)
-        for name in names:
-            if seen.setdefault(name.casefold(), slug) != slug:
-                raise GeographyDataError(f"{path.name}: {name!r} is listed in two districts")
-    return len(seen)
 
 
 @dataclass
@@ -225,6 +211,7 @@ class _Loader:
             ],
         )
         intermediate_areas = dict(zip(intermediate, loaded, strict=True))
+        self.intermediate_areas = intermediate_areas
         rows = [
             _Row(
                 {"code": row["primaromrade_nr"]},
@@ -340,6 +327,66 @@ class _Loader:
             {"name": entry["name"], "year": year},
             {"category": entry["category"], "district": district},
             {"primary_areas": linked},
+        )
+
+    def place_names(
+        self, path: Path, districts: _Districts, primary_areas: dict[str, PrimaryArea]
+    ) -> None:
+        """The gazetteer's curated names; checked here, so that a typo fails the load, not
+        an import later."""
+        try:
+            read_capitalised_only(path)
+        except ValueError as exc:
+            raise GeographyDataError(f"{path.name}: {exc}") from exc
+        rows, seen = [], {}
+        for where, entry in entries(path, "names"):
+            with malformed(where):
+                row = self._place_name(where, entry, districts, primary_areas)
+            for name in [row.key["name"], *row.values["aliases"]]:
+                if seen.setdefault(name.casefold(), where) != where:
+                    raise GeographyDataError(f"{where}: {name!r} is listed twice")
+            rows.append(row)
+        self._sync(PlaceName, "place names", rows)
+
+    def _place_name(
+        self,
+        where: str,
+        entry: dict[str, Any],
+        districts: _Districts,
+        primary_areas: dict[str, PrimaryArea],
+    ) -> _Row:
+        district = districts.get(entry["district"], where)
+        intermediate_area = primary_area = None
+        if entry.get("intermediate_area") is not None:
+            intermediate_area = self.intermediate_areas.get(str(entry["intermediate_area"]))
+            if intermediate_area is None or intermediate_area.district_id != district.pk:
+                raise GeographyDataError(
+                    f"{where}: mellanområde {entry['intermediate_area']!r} is not in {district}"
+                )
+        if entry.get("primary_area") is not None:
+            primary_area = primary_areas.get(str(entry["primary_area"]))
+            if primary_area is None or primary_area.intermediate_area_id != getattr(
+                intermediate_area, "pk", None
+            ):
+                raise GeographyDataError(
+                    f"{where}: primärområde {entry['primary_area']!r} is not in the "
+                    f"mellanområde {entry.get('intermediate_area')!r}"
+                )
+        aliases = entry.get("aliases", [])
+        if not isinstance(aliases, list) or not all(
+            isinstance(a, str) and a.strip() for a in aliases
+        ):
+            raise GeographyDataError(f"{where}: aliases must be a list of names")
+        return _Row(
+            {"name": entry["name"].strip()},
+            {
+                "kind": entry["kind"],
+                "aliases": [a.strip() for a in aliases],
+                "district": district,
+                "intermediate_area": intermediate_area,
+                "primary_area": primary_area,
+                "source": entry["source"],
+            },
         )
 
     def _sync(self, model: type[models.Model], label: str, rows: list[_Row]) -> list[Any]:

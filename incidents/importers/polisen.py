@@ -117,6 +117,10 @@ SEVERITY_BY_TYPE = {
     "farligt föremål, misstänkt": Severity.SERIOUS,
     "skottlossning, misstänkt": Severity.SERIOUS,
     "knivlagen": Severity.MODERATE,
+    # Arson in a building is as serious as the car fires it is no longer counted with; a
+    # reported bang is less than a shot or a blast, with which it is now counted.
+    "mordbrand": Severity.SERIOUS,
+    "smällar": Severity.MODERATE,
     "trafikolycka, personskada": Severity.SERIOUS,
     "trafikolycka, vilt": Severity.LOW,
 }

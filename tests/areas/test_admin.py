@@ -3,9 +3,18 @@
 import pytest
 from django.urls import reverse
 
-from areas.models import District, IntermediateArea, Place, PoliceArea, PrimaryArea, VulnerableArea
+from areas.models import (
+    District,
+    IntermediateArea,
+    Place,
+    PlaceName,
+    PoliceArea,
+    PrimaryArea,
+    VulnerableArea,
+)
+from areas.selectors import gazetteer_match
 
-MODELS = [District, IntermediateArea, PrimaryArea, PoliceArea, Place, VulnerableArea]
+MODELS = [District, IntermediateArea, PrimaryArea, PoliceArea, Place, VulnerableArea, PlaceName]
 
 
 def _url(model, action, *args):
@@ -31,6 +40,7 @@ def test_it_lists_and_shows_each_kind_of_area(
         (Place, "Nordstan", "Centralstationen/Nordstan"),  # found by its alias
         (VulnerableArea, "Tynnered", "Tynnered/Grevegården/Opaltorget"),
         (PoliceArea, "Östra", "LPO Östra Göteborg"),
+        (PlaceName, "Avenyn", "Kungsportsavenyen"),  # found by its alias
     ],
 )
 def test_it_searches(geography, admin_client, model, term, expected):
@@ -126,3 +136,54 @@ def test_it_refuses_a_vulnerable_area_linked_to_another_districts_areas(geograph
 
     assert response.status_code == 200
     assert "primary_areas" in response.context["adminform"].form.errors
+
+
+def _place_name_form(**changes):
+    kortedala = IntermediateArea.objects.get(code="13")
+    form = {
+        "name": "Kortedala torgs parkering",
+        "kind": "landmark",
+        "aliases": "Runstavsparkeringen",
+        "district": kortedala.district_id,
+        "intermediate_area": kortedala.pk,
+        "primary_area": "",
+        "source": "Lantmäteriet, Min karta",
+    }
+    return {**form, **changes}
+
+
+def test_it_lets_an_administrator_add_a_place_name_the_next_match_finds(geography, admin_client):
+    assert gazetteer_match("Bråk vid Runstavsparkeringen") is None
+
+    response = admin_client.post(_url(PlaceName, "add"), _place_name_form())
+
+    assert response.status_code == 302
+    match = gazetteer_match("Bråk vid Runstavsparkeringen")
+    assert (match.name, match.intermediate_area.code, match.district.slug) == (
+        "Runstavsparkeringen",
+        "13",
+        "nordost",
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        # Kortedala lies in Nordost, not in Centrum.
+        ({"district": "centrum"}, "intermediate_area"),
+        # Hjällbo (612) lies in Södra Angered, not in Kortedala.
+        ({"primary_area": "612"}, "primary_area"),
+        ({"source": ""}, "source"),
+    ],
+)
+def test_it_refuses_a_place_name_whose_areas_do_not_nest(geography, admin_client, changes, field):
+    if "district" in changes:
+        changes = {"district": geography[changes["district"]].pk}
+    if "primary_area" in changes:
+        changes = {"primary_area": PrimaryArea.objects.get(code=changes["primary_area"]).pk}
+
+    response = admin_client.post(_url(PlaceName, "add"), _place_name_form(**changes))
+
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
+    assert not PlaceName.objects.filter(name="Kortedala torgs parkering").exists()

@@ -8,10 +8,19 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import F
 
-from areas.models import District, IntermediateArea, Place, PoliceArea, PrimaryArea, VulnerableArea
+from areas.models import (
+    District,
+    IntermediateArea,
+    Place,
+    PlaceName,
+    PoliceArea,
+    PrimaryArea,
+    VulnerableArea,
+)
 from areas.services import DATA_DIR
 
-MODELS = [District, IntermediateArea, PrimaryArea, PoliceArea, Place, VulnerableArea]
+MODELS = [District, IntermediateArea, PrimaryArea, PoliceArea, Place, VulnerableArea, PlaceName]
+PLACE_NAMES = len(json.loads((DATA_DIR / "well_known_names.json").read_text())["names"])
 
 
 def _counts():
@@ -55,7 +64,9 @@ def test_it_loads_every_row_of_every_file(geography):
         "PoliceArea": 5,
         "Place": 14,
         "VulnerableArea": 16,
+        "PlaceName": PLACE_NAMES,
     }
+    assert PLACE_NAMES >= 200
     hjallbo = PrimaryArea.objects.get(code="612")
     assert (hjallbo.name, hjallbo.intermediate_area.code, hjallbo.district.slug) == (
         "Hjällbo",
@@ -131,7 +142,7 @@ def test_it_creates_and_changes_nothing_when_run_twice(db):
 
     assert _counts() == counts
     assert dict(District.objects.values_list("code", "boundary")) == boundaries
-    assert "171 created" in first
+    assert f"{171 + PLACE_NAMES} created" in first
     assert "Geography loaded: 0 created, 0 updated." in second
     assert "places: 14 (14 unchanged)" in second
 
@@ -223,13 +234,35 @@ def test_it_leaves_an_existing_geography_alone_when_a_file_is_wrong(geography, d
     [
         (
             "well_known_names.json",
-            lambda data: data["districts"].update({"mölndal": ["Mölndal"]}),
+            lambda data: data["names"][0].update(district="mölndal"),
             "unknown district 'mölndal'",
         ),
         (
             "well_known_names.json",
-            lambda data: data["districts"]["centrum"].append("Angered"),
-            "'Angered' is listed in two districts",
+            lambda data: data["names"].append(
+                {**data["names"][-1], "name": "Ny", "aliases": ["Angered"]}
+            ),
+            "'Angered' is listed twice",
+        ),
+        (
+            "well_known_names.json",
+            # Korsvägen lies in Norra Centrum (37), not in Kortedala (13).
+            lambda data: [
+                n.update(intermediate_area="13") for n in data["names"] if n["name"] == "Korsvägen"
+            ],
+            "mellanområde '13' is not in Centrum",
+        ),
+        (
+            "well_known_names.json",
+            lambda data: [
+                n.update(primary_area="612") for n in data["names"] if n["name"] == "Korsvägen"
+            ],
+            "primärområde '612' is not in the mellanområde '37'",
+        ),
+        (
+            "well_known_names.json",
+            lambda data: data["names"][0].update(kind="fountain"),
+            "'kind'.*'fountain'",
         ),
         (
             "vulnerable_areas.json",

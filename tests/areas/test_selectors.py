@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from areas.models import Place, PrimaryArea
+from areas.models import District, IntermediateArea, Place, PrimaryArea
 from areas.selectors import (
     DistrictLocator,
     Gazetteer,
@@ -138,7 +138,7 @@ def test_it_finds_the_most_specific_known_name(geography, text, slug, name, sour
         "",
         "Ingen plats nämns här",
         "Anders Tuvesson ringde om en cykel",  # Tuve, but not as a word
-        "Hjällbovägen",  # a word of its own, not Hjällbo
+        "Hjällboskogen",  # a compound, but not with an ending that names a place by it
         "Vinden vände från sydväst till nordost",  # district names, written as directions
         "Föraren försökte backa ut",  # Backa only with a capital letter
         "Bråk i Mölndal",
@@ -170,17 +170,17 @@ def test_it_reads_decomposed_swedish_letters(geography):
 
 
 def test_it_sees_a_place_added_after_an_earlier_gazetteer(geography):
-    assert gazetteer_match("Vid Masthuggstorget") is None
+    assert gazetteer_match("Vid Mastmästarens plan") is None
     centrum = geography["centrum"]
     Place.objects.create(
-        name="Masthuggstorget",
+        name="Mastmästarens plan",
         slug="masthuggstorget",
         latitude="57.6990",
         longitude="11.9440",
         district=centrum,
     )
 
-    assert gazetteer_match("Vid Masthuggstorget").place.slug == "masthuggstorget"
+    assert gazetteer_match("Vid Mastmästarens plan").place.slug == "masthuggstorget"
 
 
 def test_it_matches_without_a_query_per_text(geography, django_assert_max_num_queries):
@@ -193,3 +193,147 @@ def test_it_matches_without_a_query_per_text(geography, django_assert_max_num_qu
 
 def test_it_matches_nothing_with_an_empty_gazetteer(db):
     assert Gazetteer([]).match("Hjällbo") is None
+
+
+# The gazetteer's names and forms (issue 11): what people write in reports and police texts.
+
+ISSUE_EXAMPLES = [
+    # (text, district, mellanområde or None where the name spans several)
+    ("Rån vid Korsvägen", "centrum", "37"),
+    ("Bråk efter matchen på Gamla Ullevi", "centrum", "37"),
+    ("Snatteri i Nordstan", "centrum", None),
+    ("Misshandel på Kungsportsavenyen", "centrum", "37"),
+    ("Slagsmål på Avenyn", "centrum", "37"),
+    ("Påkörd cyklist på Linnégatan", "centrum", "34"),
+    ("Bråk på Järntorget", "centrum", None),
+    ("Rån vid Hjalmar Brantingsplatsen", "hisingen", "72"),
+    ("Olycka vid Wieselgrensplatsen", "hisingen", None),
+    ("Bråk på Olskrokstorget", "centrum", "39"),
+    ("Spårvagnsolycka vid Kungsportsplatsen", "centrum", "37"),
+    ("Misshandel vid Lilla Bommen", "centrum", "37"),
+    ("Trafikolycka på E6 vid Tingstadsmotet", "hisingen", "71"),
+    ("Trafikolycka, Kallebäcksmotet", "centrum", "31"),
+    ("Krock på E6 strax söder om Backadalsmotet", "hisingen", "71"),
+    ("Bil i brand på E6 vid Kärramotet", "hisingen", "70"),
+    ("Två personbilar har krockat på Angeredsbron", "nordost", None),
+    ("Inbrott hos en näringsidkare i Sisjön", "sydvast", "51"),
+    ("Inbrott i radhus, Gårdstensbergen", "nordost", "16"),
+    ("Hot i en butik på Karl Johansgatan", "centrum", "36"),
+    ("Port sprängd i centrala Göteborg", "centrum", None),
+]
+
+
+@pytest.mark.parametrize(("text", "slug", "code"), ISSUE_EXAMPLES)
+def test_it_places_the_names_the_issue_found_missing(geography, text, slug, code):
+    match = gazetteer_match(text)
+
+    assert match.district.slug == slug
+    assert (match.intermediate_area.code if match.intermediate_area else None) == code
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "code"),
+    [
+        # The genitive, also of a name ending in -et ("Lövgärdes", not only "Lövgärdets").
+        ("Senast sedd vid Lövgärdes centrum", "Lövgärdet", "16"),
+        ("Hjällbos torg", "Hjällbo", "14"),
+        # Compounds built on a known name.
+        ("Två bilister har krockat på Hjällbovägen", "Hjällbo", "14"),
+        # Both spellings of Hammarkullen's square (other names of the place).
+        ("Brand i flerfamiljshus vid Hammarkulletorget", "Hammarkulletorget", "14"),
+        ("Bråk på Hammarkullstorget", "Hammarkullstorget", "14"),
+        ("Bråk på Hammarkulletorg", "Hammarkullen", "14"),
+        ("Olycka på Bergsjövägen", "Bergsjön", "11"),
+        ("Knivskurna vid Gamlestadstorget", "Gamlestadstorget", "12"),
+        ("Rån vid Brunnsbotorget", "Brunnsbo", "71"),
+        ("Obehörig man på Sannaskolan", "Sanna", "35"),
+        ("Olycka på E6 vid Rödbomotet", "Rödbo", "70"),
+        ("Person påkörd, Sisjö industriområde", "Sisjön", "51"),
+        # Each part of a hyphenated mellanområde name.
+        ("Större bråk vid Björkekärr", "Björkekärr", "30"),
+        # Spelling variants one letter off a long name, where nothing else is named.
+        ("Lägenhet i Kortdala", "Kortedala", "13"),
+        ("Påkörd vid Slottskogen i Göteborg", "Slottsskogen", None),
+    ],
+)
+def test_it_finds_the_forms_people_write(geography, text, name, code):
+    match = gazetteer_match(text)
+
+    assert match.name == name
+    assert (match.intermediate_area.code if match.intermediate_area else None) == code
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bråk i centrum",  # which centre?
+        "Polisen larmas till en vårdcentral i centrum av orten",
+        "Gick över heden",
+        "Föraren ska backa",
+        "En man har gripits i Göteborg",  # the city, not a place in it
+        "Förd till Sahlgrenska sjukhuset",  # where he was taken, not where it happened
+    ],
+)
+def test_it_takes_a_common_noun_only_where_the_context_makes_it_a_place(geography, text):
+    assert gazetteer_match(text) is None
+
+
+def test_it_reads_lovgardes_centrum_as_lovgardet_never_the_district_centrum(geography):
+    for text in ["Lövgärdes centrum", "Lövgärdes Centrum"]:
+        match = gazetteer_match(text)
+
+        assert (match.name, match.district.slug) == ("Lövgärdet", "nordost")
+
+
+def test_it_takes_centrum_written_as_the_districts_name(geography):
+    match = gazetteer_match("Ökad otrygghet i Centrum")
+
+    assert (match.source, match.district.slug, match.intermediate_area) == (
+        MatchSource.DISTRICT,
+        "centrum",
+        None,
+    )
+
+
+def test_it_finds_every_part_of_every_hyphenated_intermediate_area_name(geography):
+    gazetteer = Gazetteer.from_db()
+    for area in IntermediateArea.objects.filter(name__contains="-"):
+        for part in area.name.split("-"):
+            match = gazetteer.match(f"Bråk i {part}")
+
+            assert match.intermediate_area == area, part
+
+
+def test_it_fills_the_intermediate_area_of_a_primary_or_intermediate_area_match(geography):
+    hjallbo = gazetteer_match("Rån i Hjällbo")
+    kortedala = gazetteer_match("Rån i Kortedala")
+
+    assert hjallbo.intermediate_area == hjallbo.primary_area.intermediate_area
+    assert (hjallbo.intermediate_area.code, kortedala.intermediate_area.code) == ("14", "13")
+    assert kortedala.primary_area is None
+
+
+def test_it_prefers_the_name_that_places_the_text_most_finely(geography):
+    # Hisingsleden spans Hisingen; Tingstadsmotet lies in Backa.
+    match = gazetteer_match("Olycka på Hisingsleden vid Tingstadsmotet")
+
+    assert (match.name, match.intermediate_area.code) == ("Tingstadsmotet", "71")
+
+
+def test_it_does_not_guess_a_misspelling_two_names_are_as_close_to(db):
+    district = District.objects.create(code="01", name="Nordost", slug="nordost", boundary={})
+    gazetteer = Gazetteer(
+        [
+            _entry("Lillåsgatan", district),
+            _entry("Lillösgatan", district),
+        ]
+    )
+
+    assert gazetteer.match("Olycka på Lillusgatan") is None
+    assert gazetteer.match("Olycka på Lillåsgaten").name == "Lillåsgatan"
+
+
+def _entry(name, district):
+    from areas.selectors import _Entry
+
+    return _Entry(name, MatchSource.WELL_KNOWN_NAME, district)
