@@ -18,7 +18,7 @@ from incidents.models import Category, Report
 SEED = Path(__file__).resolve().parents[2] / "incidents" / "data" / "categories.json"
 EVENT_TYPES = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 EVENT_TYPES = EVENT_TYPES / "polisen_event_types.txt"
-correction = importlib.import_module("incidents.migrations.0006_police_event_types_corrected")
+correction = importlib.import_module("incidents.migrations.0007_police_event_types_corrected")
 
 DECISIONS = [
     ("Mordbrand", "brand"),  # a fire in a block of flats, not a car fire
