@@ -1,20 +1,23 @@
 """A load test of a real day: the portal as `make run` starts it, 1 million reports, locust.
 
     .venv/bin/pip install -e ".[bench]"      # locust
-    .venv/bin/python bench/load/run_load.py [--users 10 20 40] [--seconds 60] [--keep]
+    .venv/bin/python bench/load/run_load.py [--users 4 8 12] [--warmup 25] [--seconds 45] \
+        [--keep-servers] [--json results.json]
 
 1. Starts the embedded PostgreSQL and Redis (the default of `make run`) in a folder of its own
    (``--var-dir``, default ``var/load``), migrates, loads the geography and the demo, and
-   generates 1,000,000 reports over four years (``bench/_setup.py``) with the rollups rebuilt;
-   kept between runs (``--keep`` reuses them; without it, the reports the last run filed are
-   left too: a few thousand beside a million).
+   generates 1,000,000 reports over four years (``bench/_setup.py``) with the rollups rebuilt
+   (once: about 7 minutes on the shared machine). The folder keeps them for the next run,
+   with the few hundred reports each run files; ``--keep-servers`` leaves PostgreSQL and
+   Redis running for ``profile_pages.py``.
 2. Adds the load's cast: coordinators with the demo TOTP secret (one device each: a code is
    taken once per device), and one API token per partner system.
 3. Starts ``python -m trygg.run`` (web, worker, beat) on a free port with that folder, and runs
-   locust headless at each number of users in turn (``bench/load/locustfile.py``), each for
-   ``--seconds`` after the users have started (the statistics are reset then).
+   locust headless once (``bench/load/locustfile.py``), stepping the users up (``--users``):
+   each step has ``--warmup`` seconds for its new users to log in, then ``--seconds``
+   measured with the statistics reset at its start.
 4. Prints, per step, the throughput, the errors and p50/p95 per kind of request, and writes
-   the same as JSON (``--json``).
+   the same as JSON (``--json``; ``table.py`` makes the before/after table of such files).
 """
 
 import argparse
