@@ -20,53 +20,11 @@ import argparse
 import statistics
 import time
 
-from _setup import bench_django
+from _setup import RECENT, bench_django, generate_history, generate_reports
 
 RUNS = 5
 NEW_REPORTS = 10_000
-BATCH = 1_000_000
 WORK_MEM = "128MB"  # what rollup_full sets for itself; the baselines get the same
-
-GENERATE = """
-INSERT INTO incidents_report (
-    created_at, updated_at, category_id, occurred_at, district_id, primary_area_id, placed_by,
-    place_text, source_kind, organisation_id, description, severity, confidentiality, status,
-    external_id)
-SELECT now(), now(),
-       c.ids[1 + floor(g.r_category * array_length(c.ids, 1))::int],
-       {occurred},
-       CASE WHEN g.r_place < 0.08 THEN NULL ELSE a.districts[g.area] END,
-       CASE WHEN g.r_place < 0.18 THEN NULL ELSE a.ids[g.area] END,
-       'point', '',
-       CASE WHEN g.r_owner < 0.45 THEN
-                CASE WHEN g.r_source < 0.7 THEN 'field_observation'
-                     WHEN g.r_source < 0.85 THEN 'safety_walk' ELSE 'school' END
-            WHEN g.r_owner < 0.85 THEN 'police_event' ELSE 'property_owner' END,
-       CASE WHEN g.r_owner < 0.45 THEN o.social[a.positions[g.area]]
-            WHEN g.r_owner < 0.85 THEN o.police[a.positions[g.area]] ELSE o.housing END,
-       'Genererad rapport', 1 + floor(g.r_severity * 4)::int,
-       CASE WHEN g.r_owner >= 0.45 AND g.r_owner < 0.85 AND g.r_secret < 0.25
-            THEN 'organisation' ELSE 'partnership' END,
-       CASE WHEN g.r_status < 0.2 THEN 'new' WHEN g.r_status < 0.9 THEN 'reviewed'
-            WHEN g.r_status < 0.97 THEN 'dismissed' ELSE 'linked' END,
-       ''
-FROM (SELECT i, random() AS r_category, random() AS r_time, random() AS r_place,
-             random() AS r_owner, random() AS r_source, random() AS r_severity,
-             random() AS r_secret, random() AS r_status,
-             1 + floor(random() * (SELECT count(*) FROM areas_primaryarea))::int AS area
-      FROM generate_series(1, %(count)s) AS i) AS g,
-     (SELECT array_agg(id) AS ids FROM incidents_category WHERE parent_id IS NOT NULL) AS c,
-     (SELECT array_agg(p.id ORDER BY p.id) AS ids,
-             array_agg(p.district_id ORDER BY p.id) AS districts,
-             array_agg(d.code::int ORDER BY p.id) AS positions
-      FROM areas_primaryarea p JOIN areas_district d ON d.id = p.district_id) AS a,
-     (SELECT array_agg(id ORDER BY slug) FILTER (WHERE kind = 'social_services') AS social,
-             array_agg(id ORDER BY slug) FILTER (WHERE kind = 'police') AS police,
-             min(id) FILTER (WHERE kind = 'housing') AS housing
-      FROM accounts_organisation WHERE slug LIKE 'bench-%%') AS o
-"""
-HISTORY = "now() - interval '1 hour' - g.r_time * interval '1460 days'"
-RECENT = "now() - interval '1 hour' - g.r_time * interval '30 days'"
 
 
 def organisations():
@@ -101,29 +59,25 @@ def coordinator(city):
     return user
 
 
+def owners() -> dict:
+    """The generator's owners per district code: bench-social-N and bench-police-N of
+    district N, and the housing company."""
+    from accounts.models import Organisation
+
+    ids = dict(Organisation.objects.filter(slug__startswith="bench-").values_list("slug", "id"))
+    return {
+        "social": [ids[f"bench-social-{n}"] for n in range(1, 5)],
+        "police": [ids[f"bench-police-{n}"] for n in range(1, 5)],
+        "housing": ids["bench-housing"],
+    }
+
+
 def generate(count: int) -> None:
     """``count`` reports over four years, written with the rollup triggers off (the full
     rebuild measured next builds the rollups from them)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM incidents_report")
-        if cursor.fetchone()[0] >= count:
-            return
-        cursor.execute("TRUNCATE incidents_report CASCADE")
-        cursor.execute("SELECT setseed(0.2026)")
-        cursor.execute("ALTER TABLE incidents_report DISABLE TRIGGER USER")
-        try:
-            for start in range(0, count, BATCH):
-                started = time.perf_counter()
-                cursor.execute(
-                    GENERATE.format(occurred=HISTORY), {"count": min(BATCH, count - start)}
-                )
-                done = start + min(BATCH, count - start)
-                print(f"  {done:>9,} ({time.perf_counter() - started:.0f} s)", flush=True)
-        finally:
-            cursor.execute("ALTER TABLE incidents_report ENABLE TRIGGER USER")
-        cursor.execute("VACUUM ANALYZE incidents_report")
+    started = time.perf_counter()
+    if generate_history(count, owners()):
+        print(f"  {count:>9,} ({time.perf_counter() - started:.0f} s)", flush=True)
 
 
 def median(samples: list[float]) -> float:
@@ -271,7 +225,7 @@ def incremental() -> tuple[float, float, float, float]:
         # The same insert, once without the trigger (then deleted), once with it.
         execute("ALTER TABLE incidents_report DISABLE TRIGGER USER")
         started = time.perf_counter()
-        execute(GENERATE.format(occurred=RECENT), {"count": NEW_REPORTS})
+        generate_reports(NEW_REPORTS, owners(), occurred=RECENT)
         without_trigger.append(time.perf_counter() - started)
         execute("DELETE FROM incidents_report WHERE id > %s", [after])
         execute("ALTER TABLE incidents_report ENABLE TRIGGER USER")
@@ -279,7 +233,7 @@ def incremental() -> tuple[float, float, float, float]:
             cursor.execute("SELECT max(id) FROM incidents_report")
             after = cursor.fetchone()[0]
         started = time.perf_counter()
-        execute(GENERATE.format(occurred=RECENT), {"count": NEW_REPORTS})
+        generate_reports(NEW_REPORTS, owners(), occurred=RECENT)
         with_trigger.append(time.perf_counter() - started)
 
         started = time.perf_counter()

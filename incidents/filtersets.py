@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import Confidentiality
 from areas.models import District, Place, PrimaryArea
 from core.forms import BootstrapFormMixin
+from core.widgets import Select, SelectMultiple
 from incidents.choices import ReportStatus, Severity, SourceKind
 from incidents.models import Category
 from incidents.search import search_condition, search_relevance, search_terms
@@ -51,16 +52,19 @@ class ReportFilterSet(django_filters.FilterSet):
         to_field_name="slug",
         method="filter_district",
         empty_label=_("All districts"),
+        widget=Select,
     )
     primary_area = django_filters.ModelChoiceFilter(
         label=_("Primary area"),
         queryset=PrimaryArea.objects.all(),
         to_field_name="code",
+        widget=Select,
     )
     place = django_filters.ModelChoiceFilter(
         label=_("Place"),
         queryset=Place.objects.all(),
         to_field_name="slug",
+        widget=Select,
     )
     category = django_filters.ModelChoiceFilter(
         label=_("Category"),
@@ -74,6 +78,15 @@ class ReportFilterSet(django_filters.FilterSet):
         ),
         to_field_name="code",
         method="filter_category",
+        widget=Select,
+    )
+    # The list's choices write their options in Python (core.widgets: the template engine's
+    # include per option was the pages' largest cost).
+    source_kind = django_filters.MultipleChoiceFilter(
+        label=_("Source"), choices=SourceKind.choices, widget=SelectMultiple
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=ReportStatus.choices, widget=SelectMultiple
     )
     unplaced = django_filters.BooleanFilter(
         label=_("Unplaced only"),
@@ -81,12 +94,12 @@ class ReportFilterSet(django_filters.FilterSet):
         widget=forms.CheckboxInput,
         help_text=_("No district, or no primary area: reports to place by hand."),
     )
-    source_kind = django_filters.MultipleChoiceFilter(label=_("Source"), choices=SourceKind.choices)
-    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=ReportStatus.choices)
     confidentiality = django_filters.ChoiceFilter(
-        label=_("Confidentiality"), choices=Confidentiality.choices
+        label=_("Confidentiality"), choices=Confidentiality.choices, widget=Select
     )
-    severity = django_filters.MultipleChoiceFilter(label=_("Severity"), choices=Severity.choices)
+    severity = django_filters.MultipleChoiceFilter(
+        label=_("Severity"), choices=Severity.choices, widget=SelectMultiple
+    )
     occurred_after = django_filters.DateFilter(
         label=_("From (date)"), method="filter_from", widget=DATE_INPUT
     )

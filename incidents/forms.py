@@ -9,6 +9,7 @@ from accounts.choices import Confidentiality
 from accounts.models import Organisation
 from areas.models import District, Place, PrimaryArea
 from core.forms import BootstrapFormMixin
+from core.widgets import Select
 from incidents.models import DESCRIPTION_MAX_LENGTH, Category, Report
 
 CONFIDENTIALITY_HELP = {
@@ -27,6 +28,7 @@ class CategoryChoiceField(forms.ModelChoiceField):
     """Subcategories, shown grouped under their main category."""
 
     def __init__(self, **kwargs):
+        kwargs.setdefault("widget", Select)  # options written in Python (core.widgets)
         super().__init__(
             queryset=Category.objects.filter(is_active=True, parent__isnull=False)
             .select_related("parent")

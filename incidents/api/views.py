@@ -29,7 +29,7 @@ from incidents.api import serializers
 from incidents.choices import PeriodKind, PictureStatus, Severity, SourceKind
 from incidents.filtersets import ReportFilterSet
 from incidents.models import Category, Report, SituationPicture
-from incidents.selectors.reports import LIST_RELATED
+from incidents.selectors.reports import LIST_DEFERRED, LIST_RELATED
 from incidents.services.reports import (
     report_correct_category,
     report_correct_placement,
@@ -117,12 +117,7 @@ class ReportViewSet(ApiViewMixin, viewsets.ModelViewSet):
             return reports.annotate(
                 **{name: F(path) for name, path in serializers.ROW_ANNOTATIONS.items()}
             ).defer("search_vector")
-        return (
-            reports.select_related(*LIST_RELATED, "primary_area")
-            # Read per row, the districts' boundaries (large GeoJSON) would cost more than
-            # the rest of the page.
-            .defer("district__boundary", "category__police_event_types")
-        )
+        return reports.select_related(*LIST_RELATED, "primary_area").defer(*LIST_DEFERRED)
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):

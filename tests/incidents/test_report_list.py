@@ -102,3 +102,41 @@ def test_it_defuses_spreadsheet_formulas_in_the_export(client, make_report, soci
     body = b"".join(client.get(EXPORT).streaming_content).decode()
     assert "'=HYPERLINK" in body
     assert body.startswith("\ufeff")
+
+
+def test_its_rows_do_not_read_the_districts_boundaries(
+    client, social_centrum, organisations, geography, category
+):
+    """A boundary is a large GeoJSON: read for each of 50 rows it cost more than the rows."""
+    bulk_reports(organisations, geography, category, 3)
+    client.force_login(social_centrum)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(LIST)
+    assert response.status_code == 200
+    assert "Centrum" in response.content.decode()  # the district's name is still shown
+    page = next(
+        q["sql"]
+        for q in captured.captured_queries
+        if "incidents_report" in q["sql"] and "LIMIT 51" in q["sql"]
+    )
+    assert '"areas_district"."name"' in page
+    assert '"areas_district"."boundary"' not in page
+
+
+def test_it_counts_up_to_its_cap_and_says_more_beyond(
+    client, social_centrum, organisations, geography, category, monkeypatch
+):
+    from incidents.views import reports
+
+    monkeypatch.setattr(reports, "COUNT_CAP", 5)
+    client.force_login(social_centrum)
+    bulk_reports(organisations, geography, category, 5)
+    assert client.get(LIST).context["count"] == 5
+    assert client.get(LIST).context["count_capped"] is False
+    bulk_reports(organisations, geography, category, 1)
+    response = client.get(LIST)
+    assert response.context["count"] == 5
+    assert response.context["count_capped"] is True
