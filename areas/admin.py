@@ -9,7 +9,15 @@ from django.contrib import admin
 from django.db.models import CharField, F, Func, Value
 from django.utils.translation import gettext_lazy as _
 
-from areas.models import District, IntermediateArea, Place, PoliceArea, PrimaryArea, VulnerableArea
+from areas.models import (
+    District,
+    IntermediateArea,
+    Place,
+    PoliceArea,
+    Population,
+    PrimaryArea,
+    VulnerableArea,
+)
 from areas.selectors import DistrictLocator
 
 
@@ -31,9 +39,19 @@ class DistrictAdmin(admin.ModelAdmin):
 
 @admin.register(IntermediateArea)
 class IntermediateAreaAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "district"]
+    list_display = ["code", "name", "district", "area_km2"]
     list_filter = ["district"]
     search_fields = ["name", "code"]
+    list_select_related = ["district"]
+    # The polygon and its area come from the mellanområde file (load_geography).
+    readonly_fields = ["boundary", "area_km2"]
+
+
+@admin.register(Population)
+class PopulationAdmin(admin.ModelAdmin):
+    list_display = ["area_name", "year", "population", "district"]
+    list_filter = ["scheme", "district", "year"]
+    search_fields = ["area_name", "source"]
     list_select_related = ["district"]
 
 

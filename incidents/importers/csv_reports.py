@@ -49,7 +49,7 @@ from core.identity_numbers import mask_identity_numbers
 from incidents.choices import Severity, SourceKind
 from incidents.importers.problems import problem
 from incidents.models import DESCRIPTION_MAX_LENGTH, Category, Report
-from incidents.services.reports import FUTURE_TOLERANCE, report_create
+from incidents.services.reports import FUTURE_TOLERANCE, Placer, report_create
 
 COLUMNS = (
     "external_id",
@@ -365,6 +365,7 @@ def csv_import_rows(*, rows: list[CsvRow], actor, organisation) -> tuple[int, li
     refused: list[dict] = []
     masked = 0
     source_kind = source_kind_for(organisation)
+    placer = Placer()  # the areas read once for the file, not per row
     with transaction.atomic():
         for row in rows:
             try:
@@ -383,6 +384,7 @@ def csv_import_rows(*, rows: list[CsvRow], actor, organisation) -> tuple[int, li
                     confidentiality=row.confidentiality,
                     source_kind=source_kind,
                     external_id=row.external_id,
+                    placer=placer,
                 )
                 masked += written.masked_identity_numbers
             except ValidationError as exc:
