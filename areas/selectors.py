@@ -19,8 +19,16 @@ from pathlib import Path
 
 import shapely
 import shapely.geometry
+from django.utils.formats import number_format
 
-from areas.models import District, IntermediateArea, Place, PrimaryArea, VulnerableArea
+from areas.models import (
+    District,
+    IntermediateArea,
+    Place,
+    Population,
+    PrimaryArea,
+    VulnerableArea,
+)
 
 WELL_KNOWN_NAMES_PATH = Path(__file__).resolve().parent / "data" / "well_known_names.json"
 
@@ -341,3 +349,45 @@ def gazetteer_match(text: str) -> GazetteerMatch | None:
     with ``Gazetteer.from_db()`` and reuse it.
     """
     return Gazetteer.from_db().match(text)
+
+
+# Population, for rates per inhabitant.
+
+
+def populations_as_of(year: int) -> dict[int | None, Population]:
+    """Each area's population figure of the nearest year at or before ``year``: by district
+    id, and the whole city under None. An area with no figure that early is left out (its
+    rate is then not known)."""
+    latest: dict[int | None, Population] = {}
+    for figure in Population.objects.filter(year__lte=year).order_by("year"):
+        latest[figure.district_id] = figure
+    return latest
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A count per 1,000 inhabitants of an area, with the year of the population figure;
+    ``population`` None where no figure is known (the rate is then not shown)."""
+
+    key: str
+    label: str
+    count: int
+    population: int | None
+    year: int | None
+
+    @property
+    def per_1000(self) -> float | None:
+        return self.count * 1000 / self.population if self.population else None
+
+    @property
+    def display(self) -> str:
+        value = self.per_1000
+        return "–" if value is None else number_format(value, 2)
+
+
+def per_km2_display(count: int, area_km2) -> str:
+    """A count per km² of an area, for areas without a population figure; "–" without an
+    area."""
+    if not area_km2 or not float(area_km2):
+        return "–"
+    return number_format(count / float(area_km2), 1)

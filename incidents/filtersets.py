@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Confidentiality
-from areas.models import District, Place, PrimaryArea
+from areas.models import District, IntermediateArea, Place, PrimaryArea
 from core.forms import BootstrapFormMixin
 from incidents.choices import ReportStatus, Severity, SourceKind
 from incidents.models import Category
@@ -48,6 +48,11 @@ class ReportFilterSet(django_filters.FilterSet):
         to_field_name="slug",
         method="filter_district",
         empty_label=_("All districts"),
+    )
+    intermediate_area = django_filters.ModelChoiceFilter(
+        label=_("Intermediate area"),
+        queryset=IntermediateArea.objects.defer("boundary"),
+        to_field_name="code",
     )
     primary_area = django_filters.ModelChoiceFilter(
         label=_("Primary area"),
