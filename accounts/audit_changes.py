@@ -89,6 +89,7 @@ WATCHED = {
     "areas.policearea": Watched(),
     "areas.place": Watched(),
     "areas.vulnerablearea": Watched(),
+    "areas.population": Watched(),
     "incidents.category": Watched(),
     "plans.priorityweights": Watched(),
 }

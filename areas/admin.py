@@ -15,6 +15,7 @@ from areas.models import (
     Place,
     PlaceName,
     PoliceArea,
+    Population,
     PrimaryArea,
     VulnerableArea,
 )
@@ -39,9 +40,19 @@ class DistrictAdmin(admin.ModelAdmin):
 
 @admin.register(IntermediateArea)
 class IntermediateAreaAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "district"]
+    list_display = ["code", "name", "district", "area_km2"]
     list_filter = ["district"]
     search_fields = ["name", "code"]
+    list_select_related = ["district"]
+    # The polygon and its area come from the mellanområde file (load_geography).
+    readonly_fields = ["boundary", "area_km2"]
+
+
+@admin.register(Population)
+class PopulationAdmin(admin.ModelAdmin):
+    list_display = ["area_name", "year", "population", "district"]
+    list_filter = ["scheme", "district", "year"]
+    search_fields = ["area_name", "source"]
     list_select_related = ["district"]
 
 

@@ -28,3 +28,10 @@ class VulnerabilityCategory(models.TextChoices):
     PARTICULARLY = "particularly", _("Particularly vulnerable area (särskilt utsatt område)")
     RISK = "risk", _("Risk area (riskområde)")
     VULNERABLE = "vulnerable", _("Vulnerable area (utsatt område)")
+
+
+class PopulationScheme(models.TextChoices):
+    """The area scheme of a population figure, as ``goteborg_population.csv`` names it."""
+
+    CITY = "kommun", _("City (kommun)")
+    DISTRICT = "stadsomrade_2021", _("District (stadsområde, 2021)")

@@ -1,11 +1,14 @@
 """Gothenburg's geography: what every report, problem and plan points at."""
 
+from decimal import Decimal
+
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from areas.choices import PlaceKind, PlaceNameKind, VulnerabilityCategory
+from areas.choices import PlaceKind, PlaceNameKind, PopulationScheme, VulnerabilityCategory
 
 
 class District(models.Model):
@@ -26,7 +29,8 @@ class District(models.Model):
 
 
 class IntermediateArea(models.Model):
-    """A mellanområde: a group of primärområden within one district."""
+    """A mellanområde: a group of primärområden within one district, and the finest area a
+    point is placed in (its polygon, from ``goteborg_mellanomrade.geojson``)."""
 
     code = models.CharField(_("code"), max_length=4, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -35,6 +39,15 @@ class IntermediateArea(models.Model):
         on_delete=models.PROTECT,
         related_name="intermediate_areas",
         verbose_name=_("district"),
+    )
+    boundary = models.JSONField(_("boundary (GeoJSON geometry, EPSG:4326)"), null=True, blank=True)
+    area_km2 = models.DecimalField(
+        _("area (km²)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
     )
 
     class Meta:
@@ -214,3 +227,44 @@ class PlaceName(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Population(models.Model):
+    """The population (folkmängd, all ages) of the city or of one district in a year, for
+    rates per 1,000 inhabitants (``goteborg_population.csv``). The city's figure is the
+    kommun's, which is slightly more than its districts' sum (people placed in no area)."""
+
+    scheme = models.CharField(_("area scheme"), max_length=20, choices=PopulationScheme.choices)
+    area_name = models.CharField(_("area as the source names it"), max_length=100)
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="populations",
+        verbose_name=_("district"),
+        help_text=_("Empty for the whole city."),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
+    population = models.PositiveIntegerField(_("population"), validators=[MinValueValidator(1)])
+    source = models.CharField(_("source"), max_length=300)
+
+    class Meta:
+        ordering = ["-year", "scheme", "area_name"]
+        verbose_name = _("population")
+        verbose_name_plural = _("populations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "area_name", "year"], name="population_once_a_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(scheme=PopulationScheme.CITY, district__isnull=True)
+                | (~Q(scheme=PopulationScheme.CITY) & Q(district__isnull=False)),
+                name="population_city_has_no_district",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area_name} {self.year}: {self.population}"

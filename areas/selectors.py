@@ -1,9 +1,10 @@
 """Reads in the areas app: which district a point or a text belongs to.
 
 Both lookups come as an object built once from the database (``DistrictLocator``,
-``Gazetteer``) so that a bulk import can place thousands of rows with no query per row, and as
-a thin function for a single call. Nothing is cached at module level: an object lives as long
-as its caller keeps it, so an administrator's correction is seen by the next import.
+``IntermediateAreaLocator``, ``Gazetteer``) so that a bulk import can place thousands of rows
+with no query per row, and as a thin function for a single call. Nothing is cached at module
+level: an object lives as long as its caller keeps it, so an administrator's correction is seen
+by the next import.
 """
 
 import json
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import shapely
 import shapely.geometry
+from django.utils.formats import number_format
 
 from areas.choices import PlaceNameKind
 from areas.models import (
@@ -26,6 +28,7 @@ from areas.models import (
     IntermediateArea,
     Place,
     PlaceName,
+    Population,
     PrimaryArea,
     VulnerableArea,
 )
@@ -35,20 +38,52 @@ WELL_KNOWN_NAMES_PATH = Path(__file__).resolve().parent / "data" / "well_known_n
 Number = float | Decimal
 
 
-class DistrictLocator:
-    """Point-in-polygon against the districts' stored boundaries (GeoJSON, EPSG:4326).
+class _PolygonLocator:
+    """Point-in-polygon against stored boundaries (GeoJSON, EPSG:4326).
 
-    Build it once (``DistrictLocator.from_db()``) and call ``locate`` per row: each call is a
-    bounding-box test and at most a few prepared-geometry tests, without a query.
+    Build it once (``from_db()``) and call ``locate`` per row: each call is a bounding-box
+    test and at most a few prepared-geometry tests, without a query.
     """
 
-    def __init__(self, districts: Iterable[District]) -> None:
+    def __init__(self, areas: Iterable) -> None:
         self._entries = []
-        for district in districts:
-            geometry = shapely.geometry.shape(district.boundary)
+        for area in areas:
+            if not area.boundary:
+                continue
+            geometry = shapely.geometry.shape(area.boundary)
             # Prepared geometries index their edges once, making each later point test cheap.
             shapely.prepare(geometry)
-            self._entries.append((geometry.bounds, geometry, district))
+            self._entries.append((geometry.bounds, geometry, area))
+
+    @staticmethod
+    def _point(latitude: Number, longitude: Number) -> tuple[float, float] | None:
+        try:
+            lat, lon = float(latitude), float(longitude)
+        except (TypeError, ValueError):
+            return None
+        return (lat, lon) if math.isfinite(lat) and math.isfinite(lon) else None
+
+    def locate(self, *, latitude: Number, longitude: Number):
+        """The area the point lies in (its border counts as inside), or None."""
+        point = self._point(latitude, longitude)
+        if point is None:
+            return None
+        lat, lon = point
+        for (min_lon, min_lat, max_lon, max_lat), geometry, area in self._entries:
+            # The bounding box rules out most areas before any polygon test. GeoJSON
+            # puts longitude first. intersects_xy, unlike contains_xy, counts a point on a
+            # border, so a place on the line between two areas is not lost.
+            if (
+                min_lon <= lon <= max_lon
+                and min_lat <= lat <= max_lat
+                and shapely.intersects_xy(geometry, lon, lat)
+            ):
+                return area
+        return None
+
+
+class DistrictLocator(_PolygonLocator):
+    """Point-in-polygon against the districts' stored boundaries."""
 
     @classmethod
     def from_db(cls) -> "DistrictLocator":
@@ -57,27 +92,53 @@ class DistrictLocator:
 
     def locate(self, *, latitude: Number, longitude: Number) -> District | None:
         """The district the point lies in (its border counts as inside), or None."""
-        try:
-            lat, lon = float(latitude), float(longitude)
-        except (TypeError, ValueError):
-            return None
-        if not (math.isfinite(lat) and math.isfinite(lon)):
-            return None
-        for (min_lon, min_lat, max_lon, max_lat), geometry, district in self._entries:
-            # The bounding box rules out most districts before any polygon test. GeoJSON
-            # puts longitude first. intersects_xy, unlike contains_xy, counts a point on a
-            # border, so a place on the line between two districts is not lost.
-            if (
-                min_lon <= lon <= max_lon
-                and min_lat <= lat <= max_lat
-                and shapely.intersects_xy(geometry, lon, lat)
-            ):
-                return district
-        return None
+        return super().locate(latitude=latitude, longitude=longitude)
 
     def contains(self, *, latitude: Number, longitude: Number) -> bool:
         """Whether the point lies in any district, that is within the City of Gothenburg."""
         return self.locate(latitude=latitude, longitude=longitude) is not None
+
+
+# How far outside every mellanområde polygon a point may lie and still be given the nearest
+# one: the polygons are simplified to about 10 m independently of the districts', so a point
+# just inside a district can fall in a sliver between two mellanområden. In degrees; 0.001°
+# is about 110 m north-south and 60 m east-west at Gothenburg's latitude.
+INTERMEDIATE_AREA_SLACK_DEGREES = 0.001
+
+
+class IntermediateAreaLocator(_PolygonLocator):
+    """Point-in-polygon against the mellanområden's stored boundaries (the finest level a
+    point is placed in). Neighbours overlap by up to about 0.005 km² from the
+    simplification; a point in such a sliver gets the first by code, always the same one."""
+
+    @classmethod
+    def from_db(cls) -> "IntermediateAreaLocator":
+        """A locator over every mellanområde that has a boundary, as stored now."""
+        return cls(IntermediateArea.objects.filter(boundary__isnull=False).order_by("code"))
+
+    def locate(self, *, latitude: Number, longitude: Number) -> IntermediateArea | None:
+        """The mellanområde the point lies in, or the nearest one within
+        ``INTERMEDIATE_AREA_SLACK_DEGREES`` (a gap the simplification left), or None."""
+        found = super().locate(latitude=latitude, longitude=longitude)
+        if found is not None:
+            return found
+        point = self._point(latitude, longitude)
+        if point is None:
+            return None
+        lat, lon = point
+        near = shapely.Point(lon, lat)
+        best = None
+        for (min_lon, min_lat, max_lon, max_lat), geometry, area in self._entries:
+            slack = INTERMEDIATE_AREA_SLACK_DEGREES
+            if not (
+                min_lon - slack <= lon <= max_lon + slack
+                and min_lat - slack <= lat <= max_lat + slack
+            ):
+                continue
+            distance = geometry.distance(near)
+            if distance <= slack and (best is None or distance < best[0]):
+                best = (distance, area)
+        return best[1] if best else None
 
 
 def district_for_point(*, latitude: Number, longitude: Number) -> District | None:
@@ -462,3 +523,45 @@ def gazetteer_match(text: str) -> GazetteerMatch | None:
     with ``Gazetteer.from_db()`` and reuse it.
     """
     return Gazetteer.from_db().match(text)
+
+
+# Population, for rates per inhabitant.
+
+
+def populations_as_of(year: int) -> dict[int | None, Population]:
+    """Each area's population figure of the nearest year at or before ``year``: by district
+    id, and the whole city under None. An area with no figure that early is left out (its
+    rate is then not known)."""
+    latest: dict[int | None, Population] = {}
+    for figure in Population.objects.filter(year__lte=year).order_by("year"):
+        latest[figure.district_id] = figure
+    return latest
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A count per 1,000 inhabitants of an area, with the year of the population figure;
+    ``population`` None where no figure is known (the rate is then not shown)."""
+
+    key: str
+    label: str
+    count: int
+    population: int | None
+    year: int | None
+
+    @property
+    def per_1000(self) -> float | None:
+        return self.count * 1000 / self.population if self.population else None
+
+    @property
+    def display(self) -> str:
+        value = self.per_1000
+        return "–" if value is None else number_format(value, 2)
+
+
+def per_km2_display(count: int, area_km2) -> str:
+    """A count per km² of an area, for areas without a population figure; "–" without an
+    area."""
+    if not area_km2 or not float(area_km2):
+        return "–"
+    return number_format(count / float(area_km2), 1)

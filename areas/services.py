@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.utils.text import slugify
 
+from areas.choices import PopulationScheme
 from areas.data_files import (
     ACCEPTED_CRS,
     GeographyDataError,
@@ -34,6 +35,7 @@ from areas.models import (
     Place,
     PlaceName,
     PoliceArea,
+    Population,
     PrimaryArea,
     VulnerableArea,
 )
@@ -42,6 +44,9 @@ from areas.selectors import DistrictLocator, read_capitalised_only
 DATA_DIR = Path(__file__).resolve().parent / "data"
 BOUNDARIES_FILE = "goteborg_stadsomrade_2021.geojson"
 AREAS_FILE = "goteborg_primaromrade_mellanomrade.csv"
+INTERMEDIATE_BOUNDARIES_FILE = "goteborg_mellanomrade.geojson"
+POPULATION_FILE = "goteborg_population.csv"
+POPULATION_COLUMNS = ("year", "area_scheme", "area", "population", "source")
 POLICE_AREAS_FILE = "police_areas.json"
 PLACES_FILE = "places.json"
 VULNERABLE_AREAS_FILE = "vulnerable_areas.json"
@@ -90,7 +95,8 @@ class GeographyLoadSummary:
 
 
 def geography_load(*, data_dir: Path = DATA_DIR, overwrite: bool = False) -> GeographyLoadSummary:
-    """Load districts, areas, police areas, places and vulnerable areas in one transaction.
+    """Load districts, areas (with the mellanområden's polygons), population figures, police
+    areas, places and vulnerable areas in one transaction.
 
     Safe to run twice: rows are matched on natural keys and a row is written only when it is
     missing (or, with ``overwrite``, when it differs from the file), so a second run creates
@@ -105,6 +111,8 @@ def geography_load(*, data_dir: Path = DATA_DIR, overwrite: bool = False) -> Geo
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
         districts = loader.districts(data_dir / BOUNDARIES_FILE)
         primary_areas = loader.areas(data_dir / AREAS_FILE, districts)
+        loader.intermediate_boundaries(data_dir / INTERMEDIATE_BOUNDARIES_FILE)
+        loader.populations(data_dir / POPULATION_FILE, districts)
         loader.police_areas(data_dir / POLICE_AREAS_FILE, districts)
         loader.places(data_dir / PLACES_FILE, districts, primary_areas)
         loader.vulnerable_areas(data_dir / VULNERABLE_AREAS_FILE, districts, primary_areas)
@@ -139,6 +147,7 @@ class _Districts:
 
     by_file_name: dict[str, District]
     by_slug: dict[str, District]
+    by_long_name: dict[str, District] = field(default_factory=dict)  # "Stadsområde X (Gbg)"
 
     def get(self, slug: Any, where: str) -> District:
         try:
@@ -168,11 +177,12 @@ class _Loader:
             features = list(data["features"])
         if crs is not None and crs not in ACCEPTED_CRS:
             raise GeographyDataError(f"{path.name}: coordinates must be WGS 84, not {crs}")
-        rows, names = [], []
+        rows, names, long_names = [], [], []
         for index, feature in enumerate(features):
             where = f"{path.name}: feature {index}"
             with malformed(where):
                 name = feature["properties"]["wfs_namn"].strip()
+                long_names.append(str(feature["properties"].get("name") or "").strip())
                 code = f"{int(feature['properties']['wfs_nr']):02d}"
                 geometry = feature["geometry"]
             check_polygon(geometry, where)
@@ -186,6 +196,7 @@ class _Loader:
         return _Districts(
             by_file_name=dict(zip(names, loaded, strict=True)),
             by_slug={row.values["slug"]: d for row, d in zip(rows, loaded, strict=True)},
+            by_long_name=dict(zip(long_names, loaded, strict=True)),
         )
 
     def areas(self, path: Path, districts: _Districts) -> dict[str, PrimaryArea]:
@@ -224,6 +235,78 @@ class _Loader:
             for _, row in lines
         ]
         return {area.code: area for area in self._sync(PrimaryArea, "primary areas", rows)}
+
+    def intermediate_boundaries(self, path: Path) -> None:
+        """The mellanområden's polygons and areas, matched on their number. A mellanområde
+        without a polygon gets it (whatever ``overwrite``: nobody edits a polygon in the
+        admin); one with a polygon keeps it unless ``overwrite``. Updated in bulk, so one
+        ``geography.loaded`` entry records it, not 36 entries holding polygons."""
+        data = read_json(path, parse_float=float)
+        with malformed(path.name):
+            crs = (data.get("crs") or {}).get("properties", {}).get("name")
+            features = list(data["features"])
+        if crs is not None and crs not in ACCEPTED_CRS:
+            raise GeographyDataError(f"{path.name}: coordinates must be WGS 84, not {crs}")
+        areas = {area.code: area for area in IntermediateArea.objects.select_related("district")}
+        seen = set()
+        for index, feature in enumerate(features):
+            where = f"{path.name}: feature {index}"
+            with malformed(where):
+                code = str(int(feature["properties"]["nr"]))
+                district_name = str(feature["properties"]["stadsomrade"]).strip()
+                area_km2 = Decimal(str(feature["properties"]["area_km2"])).quantize(Decimal("0.01"))
+                geometry = feature["geometry"]
+            check_polygon(geometry, where)
+            if code in seen:
+                raise GeographyDataError(f"{where}: mellanområde {code} appears twice")
+            seen.add(code)
+            area = areas.get(code)
+            if area is None:
+                raise GeographyDataError(f"{where}: unknown mellanområde {code}")
+            if area.district.name != district_name:
+                raise GeographyDataError(
+                    f"{where}: mellanområde {code} lies in {area.district}, "
+                    f"not in {district_name} as the file says"
+                )
+            if area_km2 <= 0:
+                raise GeographyDataError(f"{where}: area_km2 must be above zero")
+            if area.boundary == geometry and area.area_km2 == area_km2:
+                self.summary.add("mellanområde boundaries", Outcome.UNCHANGED)
+            elif area.boundary is not None and not self.overwrite:
+                self.summary.add("mellanområde boundaries", Outcome.KEPT)
+            else:
+                IntermediateArea.objects.filter(pk=area.pk).update(
+                    boundary=geometry, area_km2=area_km2
+                )
+                added = area.boundary is None
+                self.summary.add(
+                    "mellanområde boundaries", Outcome.CREATED if added else Outcome.UPDATED
+                )
+
+    def populations(self, path: Path, districts: _Districts) -> None:
+        rows = []
+        for line, row in read_csv(path, POPULATION_COLUMNS):
+            where = f"{path.name}: line {line}"
+            try:
+                scheme = PopulationScheme(row["area_scheme"])
+            except ValueError:
+                raise GeographyDataError(
+                    f"{where}: unknown area scheme {row['area_scheme']!r}"
+                ) from None
+            district = None
+            if scheme != PopulationScheme.CITY:
+                district = districts.by_long_name.get(row["area"])
+                if district is None:
+                    raise GeographyDataError(f"{where}: unknown district {row['area']!r}")
+            with malformed(where):
+                year, population = int(row["year"]), int(row["population"])
+            rows.append(
+                _Row(
+                    {"scheme": scheme.value, "area_name": row["area"], "year": year},
+                    {"district": district, "population": population, "source": row["source"]},
+                )
+            )
+        self._sync(Population, "population figures", rows)
 
     def police_areas(self, path: Path, districts: _Districts) -> None:
         rows = []

@@ -110,7 +110,7 @@ def full_rebuild() -> tuple[float, float, float, float, int]:
     from overview.services.rollup_sql import (
         AREAS_FROM_DAYS,
         DAY_COLUMNS,
-        GROUP_8,
+        DAY_GROUP,
         MONTHS_FROM_DAYS,
         bucket,
     )
@@ -143,7 +143,7 @@ def full_rebuild() -> tuple[float, float, float, float, int]:
         execute(
             f"INSERT INTO bench_raw_days ({DAY_COLUMNS}, reports, severity_sum, computed_at) "  # noqa: S608
             f"SELECT {bucket()}, count(*), sum(r.severity), %(now)s "
-            f"FROM incidents_report r {GROUP_8}",
+            f"FROM incidents_report r {DAY_GROUP}",
             {"tz": "Europe/Stockholm", "now": timezone_now()},
         )
         days = time.perf_counter() - started
@@ -181,7 +181,13 @@ def incremental() -> tuple[float, float, float, float]:
     from django.db import connection
 
     from overview.services.rollup import rollup_changes
-    from overview.services.rollup_sql import AREA_COLUMNS, DAY_COLUMNS, MONTH_COLUMNS, bucket
+    from overview.services.rollup_sql import (
+        AREA_COLUMNS,
+        DAY_COLUMNS,
+        IN_AN_AREA,
+        MONTH_COLUMNS,
+        bucket,
+    )
 
     upsert = """
         INSERT INTO {copy} AS t ({columns}, reports, severity_sum, computed_at)
@@ -203,7 +209,7 @@ def incremental() -> tuple[float, float, float, float]:
         )
     }), area_rows AS ({
         upsert.format(
-            copy="bench_areas", columns=AREA_COLUMNS, where="WHERE primary_area_id IS NOT NULL"
+            copy="bench_areas", columns=AREA_COLUMNS, where=f"WHERE {IN_AN_AREA}"
         ).replace("FROM new_rows", "FROM month_input")
     })
         SELECT 1

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Confidentiality
-from areas.models import District, Place, PrimaryArea
+from areas.models import District, IntermediateArea, Place, PrimaryArea
 from core.forms import BootstrapFormMixin
 from core.widgets import Select, SelectMultiple
 from incidents.choices import ReportStatus, Severity, SourceKind
@@ -53,6 +53,11 @@ class ReportFilterSet(django_filters.FilterSet):
         method="filter_district",
         empty_label=_("All districts"),
         widget=Select,
+    )
+    intermediate_area = django_filters.ModelChoiceFilter(
+        label=_("Intermediate area"),
+        queryset=IntermediateArea.objects.defer("boundary"),
+        to_field_name="code",
     )
     primary_area = django_filters.ModelChoiceFilter(
         label=_("Primary area"),

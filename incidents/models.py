@@ -111,6 +111,15 @@ class Report(TimeStampedModel):
         related_name="reports",
         verbose_name=_("primary area"),
     )
+    # The finest area a point is placed in; the district follows from it (report_place).
+    intermediate_area = models.ForeignKey(
+        "areas.IntermediateArea",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("intermediate area"),
+    )
     placed_by = models.CharField(
         _("placed by"), max_length=12, choices=PlacedBy.choices, default=PlacedBy.UNPLACED
     )

@@ -122,6 +122,30 @@ def _count_table(
     return table
 
 
+def _rates_table(figures: SituationFigures, styles):
+    header = [
+        _("Area"),
+        _("Reports"),
+        _("Population"),
+        _("Population of the year"),
+        _("Reports per 1,000 inhabitants"),
+    ]
+    data = [_header(header, styles)]
+    for rate in figures.rates:
+        data.append(
+            [
+                _text(rate.label, styles["cell"]),
+                str(rate.count),
+                str(rate.population or "–"),
+                str(rate.year or "–"),
+                rate.display,
+            ]
+        )
+    table = Table(data, colWidths=[50 * mm, 25 * mm, 30 * mm, 30 * mm, 35 * mm])
+    table.setStyle(_TABLE_STYLE)
+    return table
+
+
 def _city_table(figures: SituationFigures, styles):
     data = [
         _header(
@@ -257,6 +281,29 @@ def situation_picture_pdf(*, picture: SituationPicture) -> bytes:
     if figures.places:
         story.append(Paragraph(escape(_("Places with most reports")), styles["h3"]))
         story.append(_count_table(figures.places, figures, _("Place"), styles))
+    if figures.rates:
+        story.append(Paragraph(escape(_("Reports per 1,000 inhabitants")), styles["h3"]))
+        story.append(_rates_table(figures, styles))
+    if figures.intermediate_areas:
+        story.append(
+            Paragraph(escape(_("Reports by intermediate area (mellanområde)")), styles["h3"])
+        )
+        story.append(
+            _count_table(figures.intermediate_areas, figures, _("Intermediate area"), styles)
+        )
+        story.append(
+            _text(
+                _(
+                    "No population is known per intermediate area, so their measure is "
+                    "reports per km² of the area, not per inhabitant."
+                )
+                + " "
+                + ", ".join(
+                    f"{row.label}: {row.rate}" for row in figures.intermediate_areas if row.rate
+                ),
+                styles["small"],
+            )
+        )
     if figures.primary_areas:
         story.append(Paragraph(escape(_("Reports by primary area")), styles["h3"]))
         story.append(_count_table(figures.primary_areas, figures, _("Primary area"), styles))

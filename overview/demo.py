@@ -15,8 +15,9 @@ from django.utils import timezone
 from accounts.choices import Confidentiality, OrganisationKind
 from accounts.models import Membership, Organisation
 from areas.models import Place
-from incidents.choices import PlacedBy, ReportStatus, SourceKind
+from incidents.choices import ReportStatus, SourceKind
 from incidents.models import Category, Report
+from incidents.services.reports import Placer, report_place
 
 SEED = 2026
 DAYS = 365
@@ -130,6 +131,7 @@ def demo_reports_create(*, days: int = DAYS, per_day: float = 10.0) -> int:
     category_codes = [code for code in CATEGORY_WEIGHTS if code in categories]
     owners = _owners_by_district()
     reporters = _reporters()
+    placer = Placer()
     today = timezone.localdate()
     now = timezone.now()
     reports, number = [], 0
@@ -162,23 +164,36 @@ def demo_reports_create(*, days: int = DAYS, per_day: float = 10.0) -> int:
                 status = rng.choices(
                     [ReportStatus.REVIEWED, ReportStatus.DISMISSED, ReportStatus.NEW], [7, 1, 2]
                 )[0]
+            latitude = place.latitude + Decimal(f"{rng.uniform(-0.002, 0.002):.5f}")
+            longitude = place.longitude + Decimal(f"{rng.uniform(-0.003, 0.003):.5f}")
+            description = TEXTS[code].format(place=place.name)
+            # Placed as every report is: the point decides the mellanområde and district
+            # (drawn where they always were, so the demo's random sequence stays the same).
+            placement = report_place(
+                place=place,
+                latitude=latitude,
+                longitude=longitude,
+                description=description,
+                placer=placer,
+            )
             reports.append(
                 Report(
                     category=categories[code],
                     occurred_at=occurred_at,
                     place=place,
-                    latitude=place.latitude + Decimal(f"{rng.uniform(-0.002, 0.002):.5f}"),
-                    longitude=place.longitude + Decimal(f"{rng.uniform(-0.003, 0.003):.5f}"),
-                    district_id=place.district_id,
-                    primary_area_id=place.primary_area_id,
-                    placed_by=PlacedBy.POINT,
-                    place_text=place.name,
+                    latitude=latitude,
+                    longitude=longitude,
+                    district_id=placement.district_id,
+                    intermediate_area_id=placement.intermediate_area_id,
+                    primary_area_id=placement.primary_area_id,
+                    placed_by=placement.placed_by,
+                    place_text=placement.place_text,
                     source_kind=source,
                     organisation=organisation,
                     reporter=reporters.get(organisation.pk)
                     if source != SourceKind.POLICE_EVENT
                     else None,
-                    description=TEXTS[code].format(place=place.name),
+                    description=description,
                     severity=SEVERITY.get(code, rng.choice([1, 2, 2, 2, 3])),
                     confidentiality=Confidentiality.ORGANISATION
                     if police_only

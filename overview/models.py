@@ -67,6 +67,7 @@ class Counts(models.Model):
 DAY_KEY = (
     "day",
     "district_id",
+    "intermediate_area_id",
     "primary_area_id",
     "category_id",
     "source_kind",
@@ -82,7 +83,14 @@ MONTH_KEY = (
     "organisation_id",
     "confidentiality",
 )
-AREA_MONTH_KEY = ("month", "district_id", "primary_area_id", "organisation_id", "confidentiality")
+AREA_MONTH_KEY = (
+    "month",
+    "district_id",
+    "intermediate_area_id",
+    "primary_area_id",
+    "organisation_id",
+    "confidentiality",
+)
 
 
 class ReportDayCount(Counts):
@@ -94,6 +102,7 @@ class ReportDayCount(Counts):
 
     day = models.DateField(_("day"))
     district = _reference("areas.District", _("district"), null=True)
+    intermediate_area = _reference("areas.IntermediateArea", _("intermediate area"), null=True)
     primary_area = _reference("areas.PrimaryArea", _("primary area"), null=True)
     category = _reference("incidents.Category", _("category"))
     source_kind = models.CharField(_("source"), max_length=20)
@@ -136,12 +145,13 @@ class ReportMonthCount(Counts):
 
 
 class AreaMonthCount(Counts):
-    """Reports per calendar month and primärområde (not dismissed ones): the dashboards'
-    areas with most reports. Reports placed in no primärområde are not in it."""
+    """Reports per calendar month, mellanområde and primärområde (not dismissed ones): the
+    dashboards' areas with most reports. Reports placed in neither are not in it."""
 
     month = models.DateField(_("month"))
     district = _reference("areas.District", _("district"), null=True)
-    primary_area = _reference("areas.PrimaryArea", _("primary area"))
+    intermediate_area = _reference("areas.IntermediateArea", _("intermediate area"), null=True)
+    primary_area = _reference("areas.PrimaryArea", _("primary area"), null=True)
     organisation = _reference("accounts.Organisation", _("organisation"))
     confidentiality = models.CharField(_("confidentiality"), max_length=20)
 
@@ -153,7 +163,9 @@ class AreaMonthCount(Counts):
         indexes = [_emptied("month", "area_month_count_empty")]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.primary_area_id}: {self.reports}"
+        return (
+            f"{self.month:%Y-%m} {self.intermediate_area_id}/{self.primary_area_id}: {self.reports}"
+        )
 
 
 class ArchivedReportCount(Counts):
@@ -167,6 +179,7 @@ class ArchivedReportCount(Counts):
 
     day = models.DateField(_("day"))
     district = _reference("areas.District", _("district"), null=True)
+    intermediate_area = _reference("areas.IntermediateArea", _("intermediate area"), null=True)
     primary_area = _reference("areas.PrimaryArea", _("primary area"), null=True)
     category = _reference("incidents.Category", _("category"))
     source_kind = models.CharField(_("source"), max_length=20)
@@ -192,6 +205,7 @@ class ReportChange(models.Model):
     id = models.BigAutoField(primary_key=True)
     day = models.DateField(_("day"))
     district = _reference("areas.District", _("district"), null=True)
+    intermediate_area = _reference("areas.IntermediateArea", _("intermediate area"), null=True)
     primary_area = _reference("areas.PrimaryArea", _("primary area"), null=True)
     category = _reference("incidents.Category", _("category"))
     source_kind = models.CharField(_("source"), max_length=20)

@@ -97,6 +97,13 @@ class ReportSerializer(serializers.ModelSerializer):
     latitude = CoordinateField(limit=90)
     longitude = CoordinateField(limit=180)
     district = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    intermediate_area = serializers.SlugRelatedField(
+        slug_field="code",
+        read_only=True,
+        allow_null=True,
+        help_text="The mellanområde (a code, see /api/v1/intermediate-areas/), from the point, "
+        "place, primary area or text.",
+    )
     organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
@@ -111,6 +118,7 @@ class ReportSerializer(serializers.ModelSerializer):
             "latitude",
             "longitude",
             "district",
+            "intermediate_area",
             "placed_by",
             "place_text",
             "source_kind",
@@ -159,6 +167,7 @@ ROW_ANNOTATIONS = {
     "place_slug": "place__slug",
     "primary_area_code": "primary_area__code",
     "district_slug": "district__slug",
+    "intermediate_area_code": "intermediate_area__code",
     "organisation_slug": "organisation__slug",
 }
 
@@ -193,6 +202,7 @@ class ReportRowSerializer(ReportSerializer):
             "latitude": _coordinate(report.latitude),
             "longitude": _coordinate(report.longitude),
             "district": report.district_slug,
+            "intermediate_area": report.intermediate_area_code,
             "placed_by": report.placed_by,
             "place_text": report.place_text,
             "source_kind": report.source_kind,
@@ -289,6 +299,24 @@ class CountRowSerializer(serializers.Serializer):
     last_year = CellSerializer()
 
 
+class AreaRowSerializer(CountRowSerializer):
+    rate = serializers.CharField(
+        help_text="Reports of the current period per km² of the mellanområde (no population "
+        "is known per mellanområde); empty for the reports placed in none."
+    )
+
+
+class RateSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    count = serializers.IntegerField(help_text="Reports of the current period.")
+    population = serializers.IntegerField(allow_null=True)
+    year = serializers.IntegerField(
+        allow_null=True,
+        help_text="The population's year: the nearest at or before the period's.",
+    )
+    display = serializers.CharField(help_text="Reports per 1,000 inhabitants, as shown.")
+
+
 class CityRowSerializer(serializers.Serializer):
     label = serializers.CharField()
     district = CellSerializer()
@@ -320,6 +348,12 @@ class FiguresSerializer(serializers.Serializer):
     categories = CountRowSerializer(many=True)
     places = CountRowSerializer(many=True)
     primary_areas = CountRowSerializer(many=True)
+    intermediate_areas = AreaRowSerializer(
+        many=True, help_text="By mellanområde; empty for a picture agreed before they were."
+    )
+    rates = RateSerializer(
+        many=True, help_text="Per 1,000 inhabitants: the district, and the city where compared."
+    )
     city = CityRowSerializer(
         many=True, help_text="The comparison with the whole city; empty for an agreed picture."
     )

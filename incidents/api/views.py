@@ -31,6 +31,7 @@ from incidents.filtersets import ReportFilterSet
 from incidents.models import Category, Report, SituationPicture
 from incidents.selectors.reports import LIST_DEFERRED, LIST_RELATED
 from incidents.services.reports import (
+    Placer,
     report_correct_category,
     report_correct_placement,
     report_create,
@@ -204,7 +205,7 @@ class ReportViewSet(ApiViewMixin, viewsets.ModelViewSet):
             )
         return report
 
-    def _write(self, request, organisation, data) -> Report:
+    def _write(self, request, organisation, data, placer: Placer | None = None) -> Report:
         client = is_api_client(request.user)
         default_source = SourceKind.PARTNER_SYSTEM if client else SourceKind.FIELD_OBSERVATION
         written = report_create(
@@ -223,6 +224,7 @@ class ReportViewSet(ApiViewMixin, viewsets.ModelViewSet):
             source_kind=data.get("source_kind", default_source),
             external_id=data.get("external_id", ""),
             request=request,
+            placer=placer,
         )
         return written.report
 
@@ -314,10 +316,11 @@ class ReportViewSet(ApiViewMixin, viewsets.ModelViewSet):
         if errors:
             raise ValidationError({"reports": errors})
         results = []
+        placer = Placer()  # the areas read once for the batch, not per report
         with transaction.atomic():
             for index, data in enumerate(valid):
                 try:
-                    result = self._bulk_item(request, organisation, data)
+                    result = self._bulk_item(request, organisation, data, placer)
                 except (DjangoValidationError, DomainError, Conflict) as error:
                     errors[str(index)] = (
                         {"external_id": [str(error.detail)]}
@@ -335,11 +338,11 @@ class ReportViewSet(ApiViewMixin, viewsets.ModelViewSet):
             {"created": created, "existing": len(results) - created, "results": results}
         )
 
-    def _bulk_item(self, request, organisation, data) -> dict:
+    def _bulk_item(self, request, organisation, data, placer: Placer) -> dict:
         existing = self._known(organisation, data.get("external_id", ""))
         if existing is not None:
             return {"id": existing.pk, "result": "existing"}
-        return {"id": self._write(request, organisation, data).pk, "result": "created"}
+        return {"id": self._write(request, organisation, data, placer).pk, "result": "created"}
 
 
 class CategoryViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):

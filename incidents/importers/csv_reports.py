@@ -50,7 +50,7 @@ from core.text import has_unstorable_characters
 from incidents.choices import Severity, SourceKind
 from incidents.importers.problems import problem
 from incidents.models import DESCRIPTION_MAX_LENGTH, EARLIEST_OCCURRED_AT, Category, Report
-from incidents.services.reports import FUTURE_TOLERANCE, report_create
+from incidents.services.reports import FUTURE_TOLERANCE, Placer, report_create
 
 COLUMNS = (
     "external_id",
@@ -374,6 +374,7 @@ def csv_import_rows(*, rows: list[CsvRow], actor, organisation) -> tuple[int, li
     refused: list[dict] = []
     masked = 0
     source_kind = source_kind_for(organisation)
+    placer = Placer()  # the areas read once for the file, not per row
     with transaction.atomic():
         for row in rows:
             try:
@@ -392,6 +393,7 @@ def csv_import_rows(*, rows: list[CsvRow], actor, organisation) -> tuple[int, li
                     confidentiality=row.confidentiality,
                     source_kind=source_kind,
                     external_id=row.external_id,
+                    placer=placer,
                 )
                 masked += written.masked_identity_numbers
             except ValidationError as exc:

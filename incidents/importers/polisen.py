@@ -43,7 +43,12 @@ from incidents.choices import PlacedBy, Severity, SourceKind
 from incidents.importers.problems import problem
 from incidents.importers.summary import ImportSummary
 from incidents.models import DESCRIPTION_MAX_LENGTH, EARLIEST_OCCURRED_AT, Category, Report
-from incidents.services.reports import without_analyst_corrections
+from incidents.services.reports import (
+    Placement,
+    Placer,
+    report_place,
+    without_analyst_corrections,
+)
 from incidents.signals import reports_written
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -133,6 +138,7 @@ FEED_FIELDS = (
     "description",
     "severity",
     "district_id",
+    "intermediate_area_id",
     "primary_area_id",
     "place_text",
     "placed_by",
@@ -323,6 +329,7 @@ class PoliceEventImporter:
     ) -> None:
         self.organisation = organisation
         self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.from_db()
+        self.placer = Placer(gazetteer=self.gazetteer)
         self.categories = categories if categories is not None else CategoryMap.from_db()
         self.batch_size = batch_size
         self.summary = ImportSummary()
@@ -393,20 +400,29 @@ class PoliceEventImporter:
         description, masked_elsewhere = mask_identity_numbers(describe(event, summary))
         self.summary.masked_identity_numbers += masked + masked_elsewhere
         # The summary names the place if anything does; the name rarely adds one, but costs
-        # nothing to try. Never gps: it is the municipality's centre.
-        match = self.gazetteer.match(summary) or self.gazetteer.match(event.name)
-        if match is None:
+        # nothing to try. Never gps: it is the municipality's centre. Placed as every report
+        # is (report_place), with the gazetteer and areas read once per run.
+        placement = self._place(summary)
+        if placement.placed_by == PlacedBy.UNPLACED:
+            placement = self._place(event.name)
+        if placement.placed_by == PlacedBy.UNPLACED:
             self.summary.unplaced += 1
         return {
             "category_id": category.pk,
             "occurred_at": event.occurred_at,
             "description": description,
             "severity": severity_for(event_type=event.event_type, category=category),
-            "district_id": match.district.pk if match else None,
-            "primary_area_id": match.primary_area.pk if match and match.primary_area else None,
-            "place_text": match.name[:300] if match else "",
-            "placed_by": PlacedBy.GAZETTEER if match else PlacedBy.UNPLACED,
+            "district_id": placement.district_id,
+            "intermediate_area_id": placement.intermediate_area_id,
+            "primary_area_id": placement.primary_area_id,
+            "place_text": placement.place_text[:300],
+            "placed_by": placement.placed_by,
         }
+
+    def _place(self, text: str) -> Placement:
+        return report_place(
+            place=None, latitude=None, longitude=None, description=text, placer=self.placer
+        )
 
     def _flush(self) -> None:
         if not self._batch:

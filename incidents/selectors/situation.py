@@ -30,10 +30,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import access_for
 from accounts.choices import CONTENT_ROLES, Confidentiality
 from areas.models import District
+from areas.selectors import populations_as_of
 from incidents.choices import PeriodKind, PictureStatus, ReportStatus
 from incidents.models import Category, Report, SituationPicture
 
-FIGURES_SCHEMA = 2
+# 3: with the mellanområden and the population (pictures frozen before have neither).
+FIGURES_SCHEMA = 3
 TOP_PLACES = 10
 # A dismissed report was judged wrong or a duplicate; it does not describe the situation.
 COUNTED_STATUSES = (ReportStatus.NEW, ReportStatus.REVIEWED, ReportStatus.LINKED)
@@ -236,6 +238,23 @@ def situation_figures_compute(
     ]
     # Reports without a primärområde come last, so that the table still adds up to the total.
     primary_areas.sort(key=lambda row: (row["code"] is None, *_by_current(row)))
+    # The district broken down by mellanområde, as the city's own lägesbilder describe it.
+    intermediate_areas = [
+        {
+            "code": row["intermediate_area__code"],
+            "name": row["intermediate_area__name"],
+            "area_km2": str(row["intermediate_area__area_km2"])
+            if row["intermediate_area__area_km2"] is not None
+            else None,
+        }
+        | _counts(row)
+        for row in base.values(
+            "intermediate_area__code", "intermediate_area__name", "intermediate_area__area_km2"
+        )
+        .annotate(**aggregates)
+        .order_by()
+    ]
+    intermediate_areas.sort(key=lambda row: (row["code"] is None, *_by_current(row)))
 
     city = _city(reports, period, categories, mains) if with_city else None
 
@@ -252,7 +271,24 @@ def situation_figures_compute(
         "categories": category_rows,
         "places": places,
         "primary_areas": primary_areas,
+        "intermediate_areas": intermediate_areas,
+        "population": _population(district, period, with_city=city is not None),
         "city": city,
+    }
+
+
+def _population(district: District, period: Period, *, with_city: bool) -> dict:
+    """The population figures the rates per 1,000 inhabitants are computed with: the
+    district's (and the city's, where the city is compared) of the nearest year at or before
+    the period's; None where no figure is known."""
+    figures = populations_as_of(period.start.year)
+
+    def entry(figure) -> dict | None:
+        return None if figure is None else {"population": figure.population, "year": figure.year}
+
+    return {
+        "district": entry(figures.get(district.pk)),
+        "city": entry(figures.get(None)) if with_city else None,
     }
 
 

@@ -3,7 +3,7 @@ chart (HTML and, through incidents.pdf, PDF). What the figures count is decided 
 compiled (``incidents.selectors.situation``): only reports the reader may read, so nothing
 here has to be withheld."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from urllib.parse import urlencode
 
@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 
+from areas.selectors import Rate, per_km2_display
 from incidents.selectors.situation import (
     BASIS_PARTNERSHIP,
     CHART_TITLE,
@@ -59,6 +60,7 @@ class CountRow:
     previous: Cell
     last_year: Cell
     level: int = 0  # 1 for a subcategory under its main category
+    rate: str = ""  # a mellanområde's reports this period per km²
 
     @property
     def change_previous(self) -> Change:
@@ -94,6 +96,8 @@ class SituationFigures:
     categories: list[CountRow]
     places: list[CountRow]
     primary_areas: list[CountRow]
+    intermediate_areas: list[CountRow]  # empty in pictures frozen before they were counted
+    rates: list[Rate]  # the district, and the city where it is compared
     city: list[CityRow]  # empty, and city_total None, where there is no city comparison
     city_total: CityRow | None
 
@@ -183,8 +187,18 @@ class _Presenter:
             else self.count_row(row, gettext("No primary area"), None)
             for row in figures["primary_areas"]
         ]
+        intermediate_areas = [
+            replace(
+                self.count_row(row, row["name"], {"intermediate_area": row["code"]}),
+                rate=per_km2_display(row["counts"]["current"], row.get("area_km2")),
+            )
+            if row["code"]
+            else self.count_row(row, gettext("No intermediate area"), None)
+            for row in figures.get("intermediate_areas", [])
+        ]
         total = self.count_row(figures["total"], gettext("All reports"), {})
         city, city_total = self.city_rows(total) if figures.get("city") else ([], None)
+        rates = self.rates(total, city_total)
         computed_at = figures.get("computed_at")
         return SituationFigures(
             basis=figures["basis"],
@@ -196,9 +210,43 @@ class _Presenter:
             categories=categories,
             places=places,
             primary_areas=primary_areas,
+            intermediate_areas=intermediate_areas,
+            rates=rates,
             city=city,
             city_total=city_total,
         )
+
+    def rates(self, total: CountRow, city_total: CityRow | None) -> list[Rate]:
+        population = self.figures.get("population")
+        if population is None:  # frozen before populations were loaded
+            return []
+        lines = []
+        for key, label, count, entry in (
+            (
+                self.district_slug,
+                self.figures["district"]["name"],
+                total.current.count,
+                population["district"],
+            ),
+            (
+                "",
+                gettext("The whole city"),
+                city_total.city.count if city_total else None,
+                population.get("city"),
+            ),
+        ):
+            if count is None:
+                continue
+            lines.append(
+                Rate(
+                    key,
+                    label,
+                    count,
+                    entry["population"] if entry else None,
+                    entry["year"] if entry else None,
+                )
+            )
+        return lines
 
     def city_rows(self, total: CountRow) -> tuple[list[CityRow], CityRow]:
         figures = self.figures

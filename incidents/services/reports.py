@@ -4,6 +4,7 @@ identity numbers are masked, districts derived and the audit trail written in on
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,8 +15,8 @@ from django.utils.translation import gettext as _
 from accounts.access import CORRECT, CREATE, EDIT, REVIEW, can
 from accounts.choices import Confidentiality
 from accounts.services import audit_record
-from areas.models import District, Place, PrimaryArea
-from areas.selectors import district_for_point, gazetteer_match
+from areas.models import District, IntermediateArea, Place, PrimaryArea
+from areas.selectors import DistrictLocator, Gazetteer, IntermediateAreaLocator
 from core.exceptions import DomainError
 from core.identity_numbers import mask_identity_numbers
 from core.text import has_unstorable_characters
@@ -32,6 +33,64 @@ class Placement:
     primary_area_id: int | None
     place_text: str
     placed_by: str
+    intermediate_area_id: int | None = None
+
+
+class Placer:
+    """What placing needs from the database, read once: the districts' and mellanområden's
+    polygons, which mellanområde each primärområde lies in and which district each
+    mellanområde, and (when first needed) the gazetteer. A bulk writer builds one and passes
+    it to every ``report_place``, so placing a row costs no query; a single write gets a
+    fresh one (a few queries), so an administrator's correction is seen at once."""
+
+    def __init__(self, *, gazetteer: Gazetteer | None = None) -> None:
+        if gazetteer is not None:
+            self.gazetteer = gazetteer
+
+    # Each read on first use: a report placed by its point never reads the gazetteer.
+    @cached_property
+    def districts(self) -> DistrictLocator:
+        return DistrictLocator.from_db()
+
+    @cached_property
+    def intermediate_areas(self) -> IntermediateAreaLocator:
+        return IntermediateAreaLocator.from_db()
+
+    @cached_property
+    def _primary_areas(self) -> dict[int, PrimaryArea]:
+        fields = ("pk", "name", "district_id", "intermediate_area_id")
+        return {area.pk: area for area in PrimaryArea.objects.order_by().only(*fields)}
+
+    def primary_area(self, pk: int) -> PrimaryArea | None:
+        return self._primary_areas.get(pk)
+
+    @cached_property
+    def intermediate_of_primary(self) -> dict[int, int]:
+        return {pk: area.intermediate_area_id for pk, area in self._primary_areas.items()}
+
+    @cached_property
+    def district_of_intermediate(self) -> dict[int, int]:
+        return dict(IntermediateArea.objects.order_by().values_list("pk", "district_id"))
+
+    @cached_property
+    def gazetteer(self) -> Gazetteer:
+        return Gazetteer.from_db()
+
+    def in_area(self, intermediate_area_id: int | None, primary_area_id: int | None):
+        """``primary_area_id`` if it lies in the mellanområde, else None: a report's areas
+        nest, so that its primärområde and mellanområde figures add up within a district."""
+        if primary_area_id is None or intermediate_area_id is None:
+            return primary_area_id
+        inside = self.intermediate_of_primary.get(primary_area_id) == intermediate_area_id
+        return primary_area_id if inside else None
+
+    def by_area(
+        self, intermediate_area_id: int | None, district_id: int | None
+    ) -> tuple[int | None, int | None]:
+        """(mellanområde, district): the district follows from the mellanområde if known."""
+        if intermediate_area_id is not None:
+            district_id = self.district_of_intermediate.get(intermediate_area_id, district_id)
+        return intermediate_area_id, district_id
 
 
 def report_place(
@@ -43,54 +102,98 @@ def report_place(
     primary_area: PrimaryArea | None = None,
     district: District | None = None,
     manual: bool = False,
+    placer: Placer | None = None,
 ) -> Placement:
     """Where a report belongs: its point, else its place or area, else a place name in its
-    text. A point outside Gothenburg is refused; a report with none of these stays unplaced
-    (it still counts citywide).
+    text; at the finest level, its mellanområde, whose district is the report's. A point
+    outside Gothenburg is refused; a report with none of these stays unplaced (it still
+    counts citywide). Every writer places through here: the form, the API (one and bulk),
+    CSV and police imports and ``manage.py replace_reports``.
 
     ``manual``: an analyst's pick, ``place`` or ``primary_area`` (placed as the report form
     places them) or only a ``district``; never the point or the text. ``PlacedBy.MANUAL``."""
+    placer = placer if placer is not None else Placer()
     if manual:
-        return _manual_placement(place=place, primary_area=primary_area, district=district)
+        return _manual_placement(
+            place=place, primary_area=primary_area, district=district, placer=placer
+        )
+    if primary_area is None and place is not None:
+        primary_area_id = place.primary_area_id
+    else:
+        primary_area_id = primary_area.pk if primary_area is not None else None
     if latitude is not None and longitude is not None:
-        district = district_for_point(latitude=float(latitude), longitude=float(longitude))
-        if district is None:
+        area = placer.intermediate_areas.locate(latitude=latitude, longitude=longitude)
+        district = placer.districts.locate(latitude=latitude, longitude=longitude)
+        if district is None and area is None:
             raise ValidationError(
                 {"latitude": _("The point lies outside Gothenburg. Choose a point in the city.")}
             )
-        if primary_area is None and place is not None:
-            primary_area = place.primary_area
+        area_id, district_id = placer.by_area(
+            area.pk if area is not None else None, district.pk if district else None
+        )
         return Placement(
-            district_id=district.pk,
-            primary_area_id=primary_area.pk if primary_area else None,
+            district_id=district_id,
+            primary_area_id=placer.in_area(area_id, primary_area_id),
             place_text=place.name if place else (primary_area.name if primary_area else ""),
             placed_by=PlacedBy.POINT,
+            intermediate_area_id=area_id,
         )
-    if place is not None:
-        return Placement(place.district_id, place.primary_area_id, place.name, PlacedBy.PLACE)
-    if primary_area is not None:
+    if place is not None or primary_area is not None:
+        area_id = placer.intermediate_of_primary.get(primary_area_id)
+        if area_id is None and place is not None:
+            # A place without a primärområde still has its coordinates.
+            area = placer.intermediate_areas.locate(
+                latitude=place.latitude, longitude=place.longitude
+            )
+            area_id = area.pk if area is not None else None
+        area_id, district_id = placer.by_area(
+            area_id, place.district_id if place is not None else primary_area.district_id
+        )
         return Placement(
-            primary_area.district_id, primary_area.pk, primary_area.name, PlacedBy.PLACE
+            district_id=district_id,
+            primary_area_id=primary_area_id,
+            place_text=place.name if place is not None else primary_area.name,
+            placed_by=PlacedBy.PLACE,
+            intermediate_area_id=area_id,
         )
-    match = gazetteer_match(description)
+    match = placer.gazetteer.match(description)
     if match is not None:
+        if match.intermediate_area is not None:
+            area_id = match.intermediate_area.pk
+        elif match.primary_area is not None:
+            area_id = placer.intermediate_of_primary.get(match.primary_area.pk)
+        else:
+            area_id = None
+        area_id, district_id = placer.by_area(area_id, match.district.pk)
         return Placement(
-            district_id=match.district.pk,
-            primary_area_id=match.primary_area.pk if match.primary_area else None,
+            district_id=district_id,
+            primary_area_id=placer.in_area(
+                area_id, match.primary_area.pk if match.primary_area else None
+            ),
             place_text=match.name,
             placed_by=PlacedBy.GAZETTEER,
+            intermediate_area_id=area_id,
         )
     return Placement(None, None, "", PlacedBy.UNPLACED)
 
 
 def _manual_placement(
-    *, place: Place | None, primary_area: PrimaryArea | None, district: District | None
+    *,
+    place: Place | None,
+    primary_area: PrimaryArea | None,
+    district: District | None,
+    placer: Placer,
 ) -> Placement:
     if place is not None and primary_area is not None:
         raise ValidationError({"primary_area": _("Choose a place or a primary area, not both.")})
     if place is not None or primary_area is not None:
         placement = report_place(
-            place=place, primary_area=primary_area, latitude=None, longitude=None, description=""
+            place=place,
+            primary_area=primary_area,
+            latitude=None,
+            longitude=None,
+            description="",
+            placer=placer,
         )
     elif district is not None:
         placement = Placement(
@@ -185,9 +288,10 @@ def report_create(
     source_kind: str = SourceKind.FIELD_OBSERVATION,
     external_id: str = "",
     request=None,
+    placer: Placer | None = None,
 ) -> ReportWrite:
     """File a report for ``organisation`` as ``actor`` (a member allowed to file for it, or
-    one of its API clients)."""
+    one of its API clients). A writer of many passes one ``placer`` for all of them."""
     _check_may_file(actor, organisation)
     _check_category(category)
     _check_time(occurred_at, occurred_until)
@@ -206,6 +310,7 @@ def report_create(
         latitude=latitude,
         longitude=longitude,
         description=masked_description,
+        placer=placer,
     )
     _check_within_reach(actor, placement.district_id)
     report = Report(
@@ -216,6 +321,7 @@ def report_create(
         latitude=latitude,
         longitude=longitude,
         district_id=placement.district_id,
+        intermediate_area_id=placement.intermediate_area_id,
         primary_area_id=placement.primary_area_id,
         place_text=placement.place_text,
         placed_by=placement.placed_by,
@@ -318,6 +424,7 @@ def report_update(*, actor, report: Report, changes: dict, request=None) -> Repo
         )
         _check_within_reach(actor, placement.district_id)
         locked.district_id = placement.district_id
+        locked.intermediate_area_id = placement.intermediate_area_id
         locked.primary_area_id = placement.primary_area_id
         locked.place_text = placement.place_text
         locked.placed_by = placement.placed_by

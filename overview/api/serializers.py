@@ -9,7 +9,7 @@ from rest_framework import serializers
 from rest_framework.fields import empty
 from rest_framework.settings import ISO_8601
 
-from areas.models import District, PrimaryArea
+from areas.models import District, IntermediateArea, PrimaryArea
 from incidents.api.serializers import CodeLookupField
 from incidents.choices import SourceKind
 from incidents.models import Category
@@ -106,6 +106,13 @@ class OverviewCountsQuerySerializer(serializers.Serializer):
         help_text="Only this district (a slug, see /api/v1/districts/); it must be within "
         "your reach (403 otherwise).",
     )
+    intermediate_area = LookupField(
+        slug_field="code",
+        queryset=IntermediateArea.objects.only("pk", "code", "district_id"),
+        required=False,
+        help_text="Only this intermediate area (mellanområde; a code, see "
+        "/api/v1/intermediate-areas/).",
+    )
     primary_area = LookupField(
         slug_field="code",
         queryset=PrimaryArea.objects.only("pk", "code", "district_id"),
@@ -156,18 +163,30 @@ class OverviewCountsQuerySerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {"primary_area": [_("This primary area lies in another district.")]}
             )
+        intermediate = attrs.get("intermediate_area")
+        if (
+            district is not None
+            and intermediate is not None
+            and intermediate.district_id != (district.pk)
+        ):
+            raise serializers.ValidationError(
+                {"intermediate_area": [_("This intermediate area lies in another district.")]}
+            )
         attrs.setdefault("by", ())
         return attrs
 
 
 class OverviewCountRowSerializer(serializers.Serializer):
-    """One period and group. The dimensions not grouped by are null; so are the district and
-    primary area of reports that have none."""
+    """One period and group. The dimensions not grouped by are null; so are the district,
+    intermediate area and primary area of reports that have none."""
 
     period_start = serializers.DateField(
         help_text="The period's first day: a Monday for weeks, the 1st for months."
     )
     district = serializers.CharField(allow_null=True, help_text="A district slug.")
+    intermediate_area = serializers.CharField(
+        allow_null=True, help_text="An intermediate area (mellanområde) code."
+    )
     primary_area = serializers.CharField(allow_null=True, help_text="A primary area code.")
     category = serializers.CharField(allow_null=True, help_text="A category code.")
     main_category = serializers.CharField(
@@ -186,6 +205,7 @@ class OverviewCountRowSerializer(serializers.Serializer):
         return {
             "period_start": row.period_start.isoformat(),
             "district": row.district,
+            "intermediate_area": row.intermediate_area,
             "primary_area": row.primary_area,
             "category": row.category,
             "main_category": row.main_category,

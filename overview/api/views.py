@@ -36,6 +36,7 @@ COUNTS_EXAMPLE = OpenApiExample(
             {
                 "period_start": "2026-02-01",
                 "district": "nordost",
+                "intermediate_area": None,
                 "primary_area": None,
                 "category": None,
                 "main_category": "brott",
@@ -46,6 +47,7 @@ COUNTS_EXAMPLE = OpenApiExample(
             {
                 "period_start": "2026-02-01",
                 "district": "nordost",
+                "intermediate_area": None,
                 "primary_area": None,
                 "category": None,
                 "main_category": "ordning",
@@ -76,8 +78,8 @@ class OverviewCountsView(ApiViewMixin, APIView):
             "**Reach.** Coordinators see every district and the reports that have none "
             "(`district` null when grouped by district); everyone else with a role that "
             "reads content sees their own districts, a token the districts it was given. "
-            "A `district` or `primary_area` outside that reach answers 403. People: any "
-            "content role; tokens: overview:read.\n\n"
+            "A `district`, `intermediate_area` or `primary_area` outside that reach answers "
+            "403. People: any content role; tokens: overview:read.\n\n"
             "**What is counted.** Only the reports you may read in detail (`counted`: "
             "`readable`): a report you may not read adds to no figure, so no grouping, grain, "
             "period or filter can reveal it. This is the rule statistical offices such as "

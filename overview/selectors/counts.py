@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import access_for, visibility_filter
 from accounts.choices import CONTENT_ROLES
-from areas.models import District, PrimaryArea
+from areas.models import District, IntermediateArea, PrimaryArea
 from core.exceptions import DomainError
 from incidents.models import Category
 from incidents.selectors.situation import COUNTED_STATUSES
@@ -99,15 +99,19 @@ def aggregate_district_ids(user) -> frozenset[int] | None:
 
 
 def _require_reach(
-    user, district: District | None, primary_area: PrimaryArea | None = None
+    user,
+    district: District | None,
+    primary_area: PrimaryArea | None = None,
+    intermediate_area: IntermediateArea | None = None,
 ) -> frozenset[int] | None:
     reach = aggregate_district_ids(user)
     if reach is not None and not reach:
         raise PermissionDenied(_("Your role does not include the overview."))
     # A primärområde out of reach is refused too: no rows would read as no reports.
     asked = {district.pk} if district is not None else set()
-    if primary_area is not None:
-        asked.add(primary_area.district_id)
+    for area in (primary_area, intermediate_area):
+        if area is not None:
+            asked.add(area.district_id)
     if reach is not None and asked - reach:
         raise PermissionDenied(_("You may not see the overview of this district."))
     return reach
@@ -115,7 +119,15 @@ def _require_reach(
 
 # --- Aggregate rows for the API and exports ---------------------------------------------------
 
-BY_CHOICES = ("district", "primary_area", "category", "main_category", "source_kind")
+BY_CHOICES = (
+    "district",
+    "intermediate_area",
+    "primary_area",
+    "category",
+    "main_category",
+    "source_kind",
+)
+AREA_CHOICES = ("intermediate_area", "primary_area")
 # How long a period may be asked for at each grain: about 400 rows per group and line.
 MAX_SPAN = {
     Grain.DAY: timedelta(days=400),
@@ -133,6 +145,7 @@ _TRUNC = {
 }
 _GROUP_FIELDS = {
     "district": "district__slug",
+    "intermediate_area": "intermediate_area__code",
     "primary_area": "primary_area__code",
     "category": "category__code",
     "main_category": "main_category_code",
@@ -143,11 +156,12 @@ _GROUP_FIELDS = {
 @dataclass(frozen=True)
 class CountRow:
     """One aggregate row: a period and the values of the ``by`` dimensions (None where not
-    grouped, or for reports without a district or primärområde), with its counts as the viewer
-    may see them: of the reports they may read in detail, nothing else."""
+    grouped, or for reports without a district, mellanområde or primärområde), with its counts
+    as the viewer may see them: of the reports they may read in detail, nothing else."""
 
     period_start: date
     district: str | None
+    intermediate_area: str | None
     primary_area: str | None
     category: str | None
     main_category: str | None
@@ -157,8 +171,8 @@ class CountRow:
 
 
 def _source_table(grain: str, *, area: bool, detail: bool, areas_with_none: bool):
-    # The primärområde month table holds placed reports only: a grouping by primärområde that
-    # must show the reports placed in none reads the day table.
+    # The area month table holds the reports placed in a mellanområde or primärområde only: a
+    # grouping by area that must show the reports placed in none reads the day table.
     if grain in (Grain.DAY, Grain.WEEK) or (area and detail) or areas_with_none:
         return ReportDayCount.objects.filter(status__in=COUNTED_STATUSES), "day"
     if area:
@@ -173,6 +187,7 @@ def overview_counts(
     start: date,
     end: date,
     district: District | None = None,
+    intermediate_area: IntermediateArea | None = None,
     primary_area: PrimaryArea | None = None,
     category: Category | None = None,
     source_kind: str | None = None,
@@ -205,8 +220,17 @@ def overview_counts(
             % {"days": MAX_SPAN[grain].days},
             code="period_too_long",
         )
-    reach = _require_reach(user, district, primary_area)
-    area = primary_area is not None or "primary_area" in by
+    reach = _require_reach(user, district, primary_area, intermediate_area)
+    area = (
+        primary_area is not None
+        or intermediate_area is not None
+        or bool(set(AREA_CHOICES) & set(by))
+    )
+    # Grouped by an area level without a filter on it, the reports placed in none of that
+    # level are a group too (None), which only the day table holds.
+    areas_with_none = ("primary_area" in by and primary_area is None) or (
+        "intermediate_area" in by and intermediate_area is None and primary_area is None
+    )
     detail = bool(
         category is not None
         or source_kind
@@ -218,7 +242,7 @@ def overview_counts(
         grain,
         area=area,
         detail=detail,
-        areas_with_none="primary_area" in by and primary_area is None,
+        areas_with_none=areas_with_none,
     )
     if period_field == "month":
         start = start.replace(day=1)
@@ -229,6 +253,8 @@ def overview_counts(
         rows = rows.filter(district_id__in=sorted(reach))
     if district is not None:
         rows = rows.filter(district=district)
+    if intermediate_area is not None:
+        rows = rows.filter(intermediate_area=intermediate_area)
     if primary_area is not None:
         rows = rows.filter(primary_area=primary_area)
     if category is not None:
@@ -254,6 +280,7 @@ def overview_counts(
             CountRow(
                 period_start=period.date() if hasattr(period, "date") else period,
                 district=row.get("district__slug"),
+                intermediate_area=row.get("intermediate_area__code"),
                 primary_area=row.get("primary_area__code"),
                 category=row.get("category__code"),
                 main_category=row.get("main_category_code"),

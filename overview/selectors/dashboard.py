@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from accounts.access import access_for
 from accounts.choices import ANALYST_ROLES
-from areas.models import District
+from areas.models import District, IntermediateArea
+from areas.selectors import Rate, per_km2_display, populations_as_of
 from incidents.choices import SourceKind
 from incidents.models import Category
 from incidents.selectors.situation import COUNTED_STATUSES, NOT_AVAILABLE, Period
@@ -95,6 +96,18 @@ class Row:
 
 
 @dataclass(frozen=True)
+class AreaRow(Row):
+    """A mellanområde's row: no population is known below the districts, so its density
+    (reports of the current period per km² of the area) stands beside the counts."""
+
+    area_km2: float | None = None
+
+    @property
+    def rate(self) -> str:
+        return per_km2_display(self.current.total, self.area_km2)
+
+
+@dataclass(frozen=True)
 class SeriesLine:
     key: str
     label: str
@@ -129,6 +142,8 @@ class Dashboard:
     categories: list[Row]  # main categories, each followed by its subcategories (level 1)
     sources: list[Row]
     areas: list[Row]  # the primärområden with most reports in the period
+    intermediate_areas: list[AreaRow]  # a district's mellanområden; citywide the top ones
+    rates: list[Rate]  # per 1,000 inhabitants: the districts shown, then the city
     series_by_district: Series | None
     series_by_category: Series
     map_areas: list[MapArea]
@@ -293,6 +308,8 @@ def dashboard_compute(*, user, period: Period, district: District | None = None)
     )
     if district is not None:
         areas = areas.filter(district=district)
+    intermediate_rows = _intermediate_rows(areas, aggregates, links, districts, district)
+    areas = areas.filter(primary_area__isnull=False)
     area_rows = [
         Row(
             row["primary_area__code"],
@@ -330,15 +347,24 @@ def dashboard_compute(*, user, period: Period, district: District | None = None)
         parents={c.pk: c.parent_id or c.pk for c in categories},
     )
     shown = districts if district is None else [district]
+    city_total = city if district is not None and aggregate_district_ids(user) is None else None
     return Dashboard(
         district=district,
         periods=periods,
         total=total,
-        city_total=city if district is not None and aggregate_district_ids(user) is None else None,
+        city_total=city_total,
         districts=[*district_rows, unplaced] if district is None else [],
         categories=category_rows,
         sources=sources,
         areas=area_rows,
+        intermediate_areas=intermediate_rows,
+        # The city's rate only where its count is the whole city's (as city_total).
+        rates=_rates(
+            period,
+            districts,
+            district_rows if district is None else [total],
+            city if district is None or city_total is not None else None,
+        ),
         series_by_district=series_by_district,
         series_by_category=series_by_category,
         map_areas=map_areas(
@@ -359,6 +385,60 @@ def dashboard_compute(*, user, period: Period, district: District | None = None)
         problems=dashboard_problems(user=user, district=district),
         plan_progress=dashboard_plan_progress(user=user, district=district),
     )
+
+
+def _intermediate_rows(areas, aggregates, links, districts, district) -> list[AreaRow]:
+    """Reports by mellanområde: all of a district's, or citywide the ``TOP_AREAS`` with most
+    reports in the period."""
+    names = {
+        area.pk: area
+        for area in IntermediateArea.objects.only("pk", "code", "name", "district_id", "area_km2")
+    }
+    by_district = {d.pk: d for d in districts}
+    rows = (
+        areas.filter(intermediate_area__isnull=False)
+        .values("intermediate_area_id")
+        .annotate(**aggregates)
+        .order_by("-current_total", "intermediate_area_id")
+    )
+    if district is None:
+        rows = rows.filter(current_total__gt=0)[:TOP_AREAS]
+    result = []
+    for row in rows:
+        area = names.get(row["intermediate_area_id"])
+        if area is None:
+            continue
+        result.append(
+            AreaRow(
+                area.code,
+                area.name,
+                _figures(row),
+                links.for_periods(by_district.get(area.district_id), intermediate_area=area.code),
+                area_km2=float(area.area_km2) if area.area_km2 else None,
+            )
+        )
+    return result
+
+
+def _rates(
+    period: Period, districts: list[District], district_rows: list[Row], city: Row | None
+) -> list[Rate]:
+    """Reports per 1,000 inhabitants for each district shown and for the city."""
+    populations = populations_as_of(period.start.year)
+    by_slug = {d.slug: d.pk for d in districts}
+    rates = []
+    for row in [*district_rows, *([city] if city is not None else [])]:
+        figure = populations.get(by_slug.get(row.key)) if row.key else populations.get(None)
+        rates.append(
+            Rate(
+                row.key,
+                row.label,
+                row.current.total,
+                figure.population if figure else None,
+                figure.year if figure else None,
+            )
+        )
+    return rates
 
 
 def _category_rows(categories, by_category, links, district) -> list[Row]:

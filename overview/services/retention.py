@@ -35,7 +35,7 @@ from overview.selectors.retention import (
     retention_cutoffs,
 )
 from overview.services.rollup import rollup_lock
-from overview.services.rollup_sql import DAY_COLUMNS, GROUP_8, bucket
+from overview.services.rollup_sql import DAY_COLUMNS, DAY_GROUP, bucket
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ WITH gone AS (
     RETURNING r.*
 ), buckets AS (
     SELECT {bucket("gone")}, count(*)::int, sum(gone.severity)::int
-    FROM gone {GROUP_8}
+    FROM gone {DAY_GROUP}
 ), archived AS (
     INSERT INTO overview_archivedreportcount AS t
         ({DAY_COLUMNS}, reports, severity_sum, computed_at)

@@ -9,20 +9,24 @@ the reports that retention deleted: a rebuild or a repair counts them as it did 
 # ruff: noqa: S608
 
 DAY_COLUMNS = (
-    "day, district_id, primary_area_id, category_id, source_kind, organisation_id, "
-    "confidentiality, status"
+    "day, district_id, intermediate_area_id, primary_area_id, category_id, source_kind, "
+    "organisation_id, confidentiality, status"
 )
 MONTH_COLUMNS = "month, district_id, category_id, source_kind, organisation_id, confidentiality"
-AREA_COLUMNS = "month, district_id, primary_area_id, organisation_id, confidentiality"
-GROUP_8 = "GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
+AREA_COLUMNS = (
+    "month, district_id, intermediate_area_id, primary_area_id, organisation_id, confidentiality"
+)
+DAY_GROUP = "GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
+# The area table holds the reports placed in a mellanområde or a primärområde.
+IN_AN_AREA = "(intermediate_area_id IS NOT NULL OR primary_area_id IS NOT NULL)"
 
 
 def bucket(alias: str = "r") -> str:
     """A report's day bucket, as the trigger computes it (local date in TIME_ZONE)."""
     return (
         f"({alias}.occurred_at AT TIME ZONE %(tz)s)::date, {alias}.district_id, "
-        f"{alias}.primary_area_id, {alias}.category_id, {alias}.source_kind, "
-        f"{alias}.organisation_id, {alias}.confidentiality, {alias}.status"
+        f"{alias}.intermediate_area_id, {alias}.primary_area_id, {alias}.category_id, "
+        f"{alias}.source_kind, {alias}.organisation_id, {alias}.confidentiality, {alias}.status"
     )
 
 
@@ -46,7 +50,7 @@ WITH consumed AS (
     RETURNING id, {DAY_COLUMNS}, reports, severity_sum
 ), delta AS (
     SELECT {DAY_COLUMNS}, sum(reports)::int AS reports, sum(severity_sum)::int AS severity_sum
-    FROM consumed {GROUP_8}
+    FROM consumed {DAY_GROUP}
     HAVING sum(reports) <> 0 OR sum(severity_sum) <> 0
 ), month_delta AS (
     SELECT date_trunc('month', day)::date AS month, district_id, category_id, source_kind,
@@ -56,11 +60,11 @@ WITH consumed AS (
     GROUP BY 1, 2, 3, 4, 5, 6
     HAVING sum(reports) <> 0 OR sum(severity_sum) <> 0
 ), area_delta AS (
-    SELECT date_trunc('month', day)::date AS month, district_id, primary_area_id,
-           organisation_id, confidentiality,
+    SELECT date_trunc('month', day)::date AS month, district_id, intermediate_area_id,
+           primary_area_id, organisation_id, confidentiality,
            sum(reports)::int AS reports, sum(severity_sum)::int AS severity_sum
-    FROM delta WHERE status = ANY(%(counted)s) AND primary_area_id IS NOT NULL
-    GROUP BY 1, 2, 3, 4, 5
+    FROM delta WHERE status = ANY(%(counted)s) AND {IN_AN_AREA}
+    GROUP BY 1, 2, 3, 4, 5, 6
     HAVING sum(reports) <> 0 OR sum(severity_sum) <> 0
 ), day_rows AS ({
     _UPSERT.format(table="overview_reportdaycount", columns=DAY_COLUMNS, source="delta")
@@ -106,11 +110,11 @@ _SOURCE_DAYS = f"""
         SELECT {bucket()}, count(*) AS reports, sum(r.severity) AS severity_sum
         FROM {_SPANS}
         JOIN incidents_report r ON r.occurred_at >= span.starts AND r.occurred_at < span.ends
-        {GROUP_8}
+        {DAY_GROUP}
         UNION ALL
         {_ARCHIVED_IN_SPANS}
     ) AS counted ({DAY_COLUMNS}, reports, severity_sum)
-    {GROUP_8}
+    {DAY_GROUP}
 """
 
 DAYS_FROM_REPORTS = f"""
@@ -130,12 +134,14 @@ GROUP BY 1, 2, 3, 4, 5, 6
 
 AREAS_FROM_DAYS = f"""
 INSERT INTO overview_areamonthcount ({AREA_COLUMNS}, reports, severity_sum, computed_at)
-SELECT date_trunc('month', d.day)::date, d.district_id, d.primary_area_id, d.organisation_id,
-       d.confidentiality, sum(d.reports), sum(d.severity_sum), %(now)s
+SELECT date_trunc('month', d.day)::date, d.district_id, d.intermediate_area_id,
+       d.primary_area_id, d.organisation_id, d.confidentiality, sum(d.reports),
+       sum(d.severity_sum), %(now)s
 FROM {_DAY_SPANS} JOIN overview_reportdaycount d
     ON d.day >= span.first_day AND d.day < span.after_day
-WHERE d.status = ANY(%(counted)s) AND d.primary_area_id IS NOT NULL
-GROUP BY 1, 2, 3, 4, 5
+WHERE d.status = ANY(%(counted)s)
+    AND (d.intermediate_area_id IS NOT NULL OR d.primary_area_id IS NOT NULL)
+GROUP BY 1, 2, 3, 4, 5, 6
 """
 
 # The days in the spans whose buckets differ from a GROUP BY over the reports (either way).
@@ -179,10 +185,11 @@ MONTHS_DIFFERING = _MONTHS_DIFFERING.format(
     table="overview_reportmonthcount",
 )
 AREA_MONTHS_DIFFERING = _MONTHS_DIFFERING.format(
-    derived_columns="d.district_id, d.primary_area_id, d.organisation_id, d.confidentiality",
+    derived_columns="d.district_id, d.intermediate_area_id, d.primary_area_id, "
+    "d.organisation_id, d.confidentiality",
     spans=_DAY_SPANS,
-    extra_condition="AND d.primary_area_id IS NOT NULL",
-    group="1, 2, 3, 4, 5",
+    extra_condition="AND (d.intermediate_area_id IS NOT NULL OR d.primary_area_id IS NOT NULL)",
+    group="1, 2, 3, 4, 5, 6",
     columns=AREA_COLUMNS,
     table="overview_areamonthcount",
 )
@@ -196,20 +203,20 @@ WITH days ({DAY_COLUMNS}, reports, severity_sum) AS MATERIALIZED (
     FROM (
         SELECT {bucket()}, count(*) AS reports, sum(r.severity) AS severity_sum
         FROM incidents_report r
-        {GROUP_8}
+        {DAY_GROUP}
         UNION ALL
         SELECT {DAY_COLUMNS}, reports, severity_sum FROM overview_archivedreportcount
     ) AS counted ({DAY_COLUMNS}, reports, severity_sum)
-    {GROUP_8}
+    {DAY_GROUP}
 ), day_rows AS (
     INSERT INTO overview_reportdaycount ({DAY_COLUMNS}, reports, severity_sum, computed_at)
     SELECT {DAY_COLUMNS}, reports, severity_sum, %(now)s FROM days
 ), counted AS MATERIALIZED (
-    SELECT date_trunc('month', day)::date AS month, district_id, primary_area_id, category_id,
-           source_kind, organisation_id, confidentiality,
+    SELECT date_trunc('month', day)::date AS month, district_id, intermediate_area_id,
+           primary_area_id, category_id, source_kind, organisation_id, confidentiality,
            sum(reports) AS reports, sum(severity_sum) AS severity_sum
     FROM days WHERE status = ANY(%(counted)s)
-    GROUP BY 1, 2, 3, 4, 5, 6, 7
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
 ), month_rows AS (
     INSERT INTO overview_reportmonthcount ({MONTH_COLUMNS}, reports, severity_sum, computed_at)
     SELECT {MONTH_COLUMNS}, sum(reports), sum(severity_sum), %(now)s FROM counted
@@ -218,8 +225,8 @@ WITH days ({DAY_COLUMNS}, reports, severity_sum) AS MATERIALIZED (
 ), area_rows AS (
     INSERT INTO overview_areamonthcount ({AREA_COLUMNS}, reports, severity_sum, computed_at)
     SELECT {AREA_COLUMNS}, sum(reports), sum(severity_sum), %(now)s FROM counted
-    WHERE primary_area_id IS NOT NULL
-    GROUP BY 1, 2, 3, 4, 5
+    WHERE {IN_AN_AREA}
+    GROUP BY 1, 2, 3, 4, 5, 6
     RETURNING 1
 )
 SELECT (SELECT count(*) FROM days) + (SELECT count(*) FROM month_rows)

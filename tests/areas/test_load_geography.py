@@ -142,7 +142,7 @@ def test_it_creates_and_changes_nothing_when_run_twice(db):
 
     assert _counts() == counts
     assert dict(District.objects.values_list("code", "boundary")) == boundaries
-    assert f"{171 + PLACE_NAMES} created" in first
+    assert f"{171 + 50 + 36 + PLACE_NAMES} created" in first  # rows, population, polygons
     assert "Geography loaded: 0 created, 0 updated." in second
     assert "places: 14 (14 unchanged)" in second
 

@@ -37,6 +37,9 @@ def make_report(geography, organisations, category):
             occurred_at = max(timezone.now() - timedelta(hours=1), _local_midnight())
         else:
             occurred_at = timezone.now() - timedelta(hours=hours_ago)
+        if fields.get("primary_area") is not None:
+            # As report_place nests them: a primärområde's report is in its mellanområde.
+            fields.setdefault("intermediate_area", fields["primary_area"].intermediate_area)
         return Report.objects.create(
             category=fields.pop("category", category),
             occurred_at=occurred_at,

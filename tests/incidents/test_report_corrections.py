@@ -122,6 +122,24 @@ def test_it_hands_a_report_to_another_district_by_its_primary_area(
     assert entry.details["changes"]["district"] == [centrum.pk, hisingen.pk]
 
 
+def test_placing_every_report_again_keeps_an_analysts_pick(
+    make_report, police_centrum, hisingen, hisingen_area
+):
+    # The point lies in Centrum; the analyst moved the report to Hisingen. A later run of
+    # ``replace_reports`` (new polygons, a better gazetteer) must not undo that.
+    from incidents.services.placement import reports_place_again
+
+    report = make_report(latitude="57.70690", longitude="11.96760", placed_by=PlacedBy.POINT)
+    report_correct_placement(actor=police_centrum, report=report, primary_area=hisingen_area)
+
+    reports_place_again()
+
+    report.refresh_from_db()
+    assert (report.district, report.primary_area) == (hisingen, hisingen_area)
+    assert report.placed_by == PlacedBy.MANUAL
+    assert report.intermediate_area_id == hisingen_area.intermediate_area_id
+
+
 def test_it_places_by_a_district_alone_and_checks_a_district_given_with_a_place(
     make_report, social_centrum, centrum, hisingen, brunnsparken
 ):

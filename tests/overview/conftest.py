@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 
 from incidents.models import Report
@@ -20,6 +20,7 @@ from tests.plans.conftest import agreed_plan, measure, plan, problem  # noqa: F4
 DAY = (
     "day",
     "district_id",
+    "intermediate_area_id",
     "primary_area_id",
     "category_id",
     "source_kind",
@@ -28,7 +29,14 @@ DAY = (
     "status",
 )
 MONTH = ("month", "district_id", "category_id", "source_kind", "organisation_id", "confidentiality")
-AREA = ("month", "district_id", "primary_area_id", "organisation_id", "confidentiality")
+AREA = (
+    "month",
+    "district_id",
+    "intermediate_area_id",
+    "primary_area_id",
+    "organisation_id",
+    "confidentiality",
+)
 
 
 def _local():
@@ -57,7 +65,8 @@ def expected_months() -> dict:
 def expected_areas() -> dict:
     reports = (
         Report.objects.order_by()
-        .filter(status__in=COUNTED_STATUSES, primary_area__isnull=False)
+        .filter(status__in=COUNTED_STATUSES)
+        .filter(Q(intermediate_area__isnull=False) | Q(primary_area__isnull=False))
         .annotate(month=TruncMonth("occurred_at", tzinfo=_local()))
     )
     rows = _rows(reports.values(*AREA).annotate(n=Count("id"), s=Sum("severity")), AREA)

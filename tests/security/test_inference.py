@@ -16,11 +16,11 @@ police analyst and a coordinator):
    that do not change when hidden records change cannot reveal them, whatever arithmetic is
    done on them.
 2. **The solver.** The unknowns are the viewer's hidden counts per atomic cell (day ×
-   district × primärområde × category × source). Every figure shown gives an equation over
-   them, under the strongest assumption an attacker can make, that a figure counts hidden
-   records too (figure = its readable part, which the viewer knows, + the hidden cells it
-   covers); a group left out of an answer is a group of 0; "<3" (the old method) is the
-   interval 1..2. For every hidden cell holding 1 or 2 records, an integer program
+   district × mellanområde × primärområde × category × source). Every figure shown gives an
+   equation over them, under the strongest assumption an attacker can make, that a figure
+   counts hidden records too (figure = its readable part, which the viewer knows, + the
+   hidden cells it covers); a group left out of an answer is a group of 0; "<3" (the old
+   method) is the interval 1..2. For every hidden cell holding 1 or 2 records, an integer program
    (``scipy.optimize.milp``) finds its least and greatest value under all equations at once;
    the cell is disclosed when both equal its true count. The test requires none.
 
@@ -47,7 +47,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from accounts.access import access_for
 from accounts.api.services import api_client_create
 from accounts.choices import ApiScope, Confidentiality
-from areas.models import PrimaryArea
+from areas.models import IntermediateArea, PrimaryArea
 from incidents.choices import PeriodKind, ReportStatus, SourceKind
 from incidents.models import Category, Report, SituationPicture
 from incidents.selectors.situation import (
@@ -84,7 +84,11 @@ CATEGORIES = ["bilbrand", "vald", "narkotikahandel", "brott", "klotter", "fysisk
 SOURCES = [SourceKind.FIELD_OBSERVATION, SourceKind.POLICE_EVENT, SourceKind.PARTNER_SYSTEM]
 ORGANISATIONS = ["sf_centrum", "lpo_city", "bostad", "sf_hisingen", "lpo_hisingen"]
 GRAINS = ["day", "week", "month", "quarter", "year"]
-ALL_BY = [by for size in range(6) for by in itertools.combinations(BY_CHOICES, size)]
+ALL_BY = [
+    by for size in range(len(BY_CHOICES) + 1) for by in itertools.combinations(BY_CHOICES, size)
+]
+# Where a row's count is: after the period and one value per dimension (``CountRow``).
+REPORTS = 1 + len(BY_CHOICES)
 # The whole grid costs some 250 queries a viewer (about 2 s here), so each seed gives it to
 # one viewer in turn, and LIGHT queries of it to the others; the full viewer's answers are
 # asked again with the hidden extras a quarter at a time, so that over its four seeds every
@@ -104,6 +108,7 @@ class Atom:
 
     day: date
     district: str | None
+    intermediate_area: str | None
     primary_area: str | None
     category: str
     source_kind: str
@@ -121,7 +126,21 @@ class World:
         self.organisations = organisations
         self.categories = {c.code: c for c in Category.objects.select_related("parent")}
         self.areas = {
-            slug: list(PrimaryArea.objects.filter(district=district).order_by("code")[:2])
+            slug: list(
+                PrimaryArea.objects.filter(district=district)
+                .select_related("intermediate_area")
+                .order_by("code")[:2]
+            )
+            for slug, district in geography.items()
+        }
+        # A mellanområde per district for reports placed in it but in no primärområde.
+        self.alternate = False
+        self.intermediate_areas = {
+            slug: list(
+                IntermediateArea.objects.filter(district=district)
+                .defer("boundary")
+                .order_by("-code")[:1]
+            )
             for slug, district in geography.items()
         }
 
@@ -135,9 +154,16 @@ class World:
             "primary_area",
             rng.choice([None, *self.areas[district]]) if district else None,
         )
+        if area is not None:
+            intermediate = area.intermediate_area
+        else:
+            intermediate = (
+                rng.choice([None, *self.intermediate_areas[district]]) if district else None
+            )
         return Report(
             occurred_at=_noon(fixed.get("day", rng.choice(DAYS))),
             district=self.geography[district] if district else None,
+            intermediate_area=intermediate,
             primary_area=area,
             category=self.categories[fixed.get("category", rng.choice(CATEGORIES))],
             source_kind=fixed.get("source_kind", rng.choice(SOURCES)),
@@ -155,6 +181,7 @@ class World:
         return Atom(
             timezone.localtime(report.occurred_at).date(),
             report.district.slug if report.district_id else None,
+            report.intermediate_area.code if report.intermediate_area_id else None,
             report.primary_area.code if report.primary_area_id else None,
             report.category.code,
             report.source_kind,
@@ -339,6 +366,7 @@ def _key(atom: Atom, grain: str, by: tuple[str, ...], world: World) -> tuple:
     }[grain]
     values = {
         "district": atom.district,
+        "intermediate_area": atom.intermediate_area,
         "primary_area": atom.primary_area,
         "category": atom.category,
         "main_category": world.main_code(atom.category),
@@ -358,9 +386,9 @@ def _matches(atom: Atom, query: Query, reach, world: World) -> bool:
 
 
 def _row_key(row: tuple, by: tuple[str, ...]) -> tuple:
-    # The row as ``CountRow`` fields: period_start, district, primary_area, category,
-    # main_category, source_kind, reports, severity_sum.
-    values = dict(zip(BY_CHOICES, row[1:6], strict=True))
+    # The row as ``CountRow`` fields: period_start, district, intermediate_area,
+    # primary_area, category, main_category, source_kind, reports, severity_sum.
+    values = dict(zip(BY_CHOICES, row[1:REPORTS], strict=True))
     return (row[0], *[values[name] for name in BY_CHOICES if name in by])
 
 
@@ -380,10 +408,10 @@ def equations_from_answers(answers, atoms, readable, reach, world) -> list[Equat
             answered.add(key)
             cells = tuple(groups.get(key, ()))
             known = sum(readable[i] for i in cells)
-            if row[6] is None:  # suppressed: 1 or 2 in all
+            if row[REPORTS] is None:  # suppressed: 1 or 2 in all
                 equations.append(Equation(cells, 1 - known, 2 - known))
             else:
-                equations.append(Equation(cells, row[6] - known, row[6] - known))
+                equations.append(Equation(cells, row[REPORTS] - known, row[REPORTS] - known))
         for key, cells in groups.items():
             if key not in answered:
                 known = sum(readable[i] for i in cells)
@@ -596,16 +624,16 @@ def test_it_solves_the_issues_nordost_example_from_the_old_figures(geography, or
     world = World(geography, organisations)
     day = date(2025, 11, 3)
     atoms = [
-        Atom(day, "nordost", None, "narkotikahandel", SourceKind.POLICE_EVENT),
-        Atom(day, "nordost", None, "vald", SourceKind.POLICE_EVENT),
-        Atom(day, "nordost", None, "bilbrand", SourceKind.POLICE_EVENT),
+        Atom(day, "nordost", None, None, "narkotikahandel", SourceKind.POLICE_EVENT),
+        Atom(day, "nordost", None, None, "vald", SourceKind.POLICE_EVENT),
+        Atom(day, "nordost", None, None, "bilbrand", SourceKind.POLICE_EVENT),
     ]
     readable = [0, 0, 0]
     hidden = [30, 16, 1]
     queries = [Query("month", ("main_category",)), Query("month", ("category",))]
     old = old_answers(queries, atoms, readable, hidden, ("nordost",), world)
-    assert sorted(row[6] for row in old[queries[1]] if row[6]) == [16, 30]
-    assert [row[6] for row in old[queries[0]]] == [47]
+    assert sorted(row[REPORTS] for row in old[queries[1]] if row[REPORTS]) == [16, 30]
+    assert [row[REPORTS] for row in old[queries[0]]] == [47]
     equations = equations_from_answers(old, atoms, readable, ("nordost",), world)
     assert disclosed(equations, hidden, [2]) == [2]
     # From the subcategories alone ("<3" is 1 or 2), Bilbrand is not determined.

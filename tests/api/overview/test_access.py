@@ -247,6 +247,7 @@ def test_it_writes_rows_as_the_declared_fields_would(reports):
         CountRow(
             period_start=timezone.localdate(),
             district="nordost",
+            intermediate_area=None,
             primary_area=None,
             category="klotter",
             main_category=None,
@@ -257,6 +258,7 @@ def test_it_writes_rows_as_the_declared_fields_would(reports):
         CountRow(
             period_start=timezone.localdate(),
             district=None,
+            intermediate_area="35",
             primary_area="101",
             category=None,
             main_category="brott",
@@ -281,6 +283,7 @@ def test_it_documents_the_counts_in_the_schema(client, db):
         "start",
         "end",
         "district",
+        "intermediate_area",
         "primary_area",
         "category",
         "source_kind",

@@ -45,6 +45,7 @@ TRUNC = {
 }
 DIMENSIONS = {
     "district": F("district__slug"),
+    "intermediate_area": F("intermediate_area__code"),
     "primary_area": F("primary_area__code"),
     "category": F("category__code"),
     "main_category": Coalesce(F("category__parent__code"), F("category__code")),
