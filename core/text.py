@@ -15,3 +15,9 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 def has_unstorable_characters(text: str) -> bool:
     """Whether ``text`` holds a NUL character or a lone surrogate."""
     return bool(text) and _UNSTORABLE.search(text) is not None
+
+
+def storable(text: str) -> str:
+    """``text`` with each NUL and lone surrogate replaced by U+FFFD, for quoting a refused
+    value back (an import's problem list is a JSON column, which refuses them too)."""
+    return _UNSTORABLE.sub("\ufffd", text)

@@ -46,7 +46,7 @@ from areas.models import Place
 from areas.selectors import DistrictLocator
 from core.exceptions import DomainError
 from core.identity_numbers import mask_identity_numbers
-from core.text import has_unstorable_characters
+from core.text import has_unstorable_characters, storable
 from incidents.choices import Severity, SourceKind
 from incidents.importers.problems import problem
 from incidents.models import DESCRIPTION_MAX_LENGTH, EARLIEST_OCCURRED_AT, Category, Report
@@ -176,7 +176,11 @@ def csv_check(data: bytes, *, organisation, locator: DistrictLocator | None = No
             has_id = position is not None and position < len(fields)
             external_id = fields[position] if has_id else ""
             check.bad.append(
-                {"line": start, "external_id": external_id.strip()[:100], "problems": problems}
+                {
+                    "line": start,
+                    "external_id": storable(external_id.strip()[:100]),
+                    "problems": problems,
+                }
             )
         else:
             check.good.append(row)

@@ -38,7 +38,7 @@ from django.utils import timezone as django_timezone
 from accounts.choices import Confidentiality
 from areas.selectors import Gazetteer
 from core.identity_numbers import mask_identity_numbers
-from core.text import has_unstorable_characters
+from core.text import has_unstorable_characters, storable
 from incidents.choices import PlacedBy, Severity, SourceKind
 from incidents.importers.problems import problem
 from incidents.importers.summary import ImportSummary
@@ -375,7 +375,10 @@ class PoliceEventImporter:
             self._skip(
                 "bad_record",
                 index,
-                {"external_id": str(record.get("id", "")), "problems": [exc.problem]},
+                {
+                    "external_id": storable(str(record.get("id", ""))[:100]),
+                    "problems": [exc.problem],
+                },
             )
             return
         # The id is the batch's key and the stored row's: masked before it is either.

@@ -7,6 +7,8 @@ into words when the status page shows them, in the language of whoever reads it.
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.text import storable
+
 MESSAGES = {
     # Police events.
     "not_a_record": _("The record is not a JSON object."),
@@ -64,7 +66,8 @@ def problem(code: str, **params) -> dict:
     """One problem as stored in ``ImportRun.row_errors`` (JSON: strings and numbers only)."""
     if code not in MESSAGES:
         raise ValueError(f"no message for the problem {code!r}")
-    return {"code": code, "params": {key: str(value) for key, value in params.items()}}
+    # A quoted value may hold the very character the row is refused for.
+    return {"code": code, "params": {key: storable(str(value)) for key, value in params.items()}}
 
 
 def describe_problem(entry: dict) -> str:
