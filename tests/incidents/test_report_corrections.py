@@ -100,6 +100,7 @@ def test_it_places_an_unplaced_report_by_hand_and_audits_before_and_after(
             "place": [None, redbergsplatsen.pk],
             "district": [None, redbergsplatsen.district_id],
             "primary_area": [None, redbergsplatsen.primary_area_id],
+            "intermediate_area": [None, redbergsplatsen.primary_area.intermediate_area_id],
             "place_text": ["", "Redbergsplatsen"],
             "placed_by": [PlacedBy.UNPLACED, PlacedBy.MANUAL],
         }
