@@ -68,6 +68,13 @@ CASES = {
         lambda fx, body: reverse("incidents:report_detail", args=[body["id"]]),
         "partner",
     ),
+    ("patch", "/api/v1/reports/{id}/correction/"): ApiCase(
+        "police_centrum",
+        lambda fx: f"/api/v1/reports/{fx.own_report}/correction/",
+        lambda fx: {},
+        lambda fx, body: reverse("incidents:report_detail", args=[body["id"]]),
+        "police_centrum",
+    ),
     ("post", "/api/v1/reports/bulk/"): ApiCase(
         "bostad_client",
         lambda fx: "/api/v1/reports/bulk/",
