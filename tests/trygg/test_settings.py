@@ -54,3 +54,10 @@ def test_it_passes_the_deployment_checklist_in_production():
     result = run_django(PRODUCTION, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_commands_run_on_the_embedded_default_as_readme_shows_them():
+    # No DATABASE_URL, SECRET_KEY or DEBUG: a developer's checkout, as under `make run`.
+    result = run_django({}, "makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
