@@ -30,10 +30,9 @@ from incidents.choices import PeriodKind, PictureStatus, Severity, SourceKind
 from incidents.filtersets import ReportFilterSet
 from incidents.models import Category, Report, SituationPicture
 from incidents.selectors.reports import LIST_DEFERRED, LIST_RELATED
+from incidents.services.corrections import report_correct_category, report_correct_placement
 from incidents.services.reports import (
     Placer,
-    report_correct_category,
-    report_correct_placement,
     report_create,
     report_delete,
     report_update,

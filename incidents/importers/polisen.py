@@ -43,11 +43,11 @@ from incidents.choices import PlacedBy, Severity, SourceKind
 from incidents.importers.problems import problem
 from incidents.importers.summary import ImportSummary
 from incidents.models import DESCRIPTION_MAX_LENGTH, EARLIEST_OCCURRED_AT, Category, Report
+from incidents.services.corrections import without_analyst_corrections
 from incidents.services.reports import (
     Placement,
     Placer,
     report_place,
-    without_analyst_corrections,
 )
 from incidents.signals import reports_written
 

@@ -45,9 +45,8 @@ from incidents.selectors.reports import (
     report_get,
     report_history,
 )
+from incidents.services.corrections import report_correct_category, report_correct_placement
 from incidents.services.reports import (
-    report_correct_category,
-    report_correct_placement,
     report_create,
     report_set_status,
 )

@@ -23,10 +23,9 @@ from areas.models import Place, PrimaryArea
 from core.exceptions import DomainError
 from incidents.choices import PlacedBy
 from incidents.models import Category, Report
+from incidents.services.corrections import report_correct_category, report_correct_placement
 from incidents.services.imports import police_events_import_file
 from incidents.services.reports import (
-    report_correct_category,
-    report_correct_placement,
     report_update,
 )
 from tests.accounts.test_access import PEOPLE

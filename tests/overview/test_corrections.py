@@ -15,7 +15,7 @@ from areas.models import PrimaryArea
 from incidents.choices import PlacedBy, ReportStatus, SourceKind
 from incidents.models import Category, Report
 from incidents.selectors.situation import COUNTED_STATUSES
-from incidents.services.reports import report_correct_category, report_correct_placement
+from incidents.services.corrections import report_correct_category, report_correct_placement
 from overview.models import ReportChange
 from overview.selectors.counts import aggregate_district_ids, overview_counts
 from overview.services.rollup import rollup_changes
