@@ -273,7 +273,7 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "accounts.api.permissions.TokenScopes",
     ],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["core.api.filters.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.KeysetCursorPagination",
     "DEFAULT_THROTTLE_CLASSES": ["accounts.api.throttling.PrincipalRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {

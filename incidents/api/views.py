@@ -22,6 +22,7 @@ from accounts.models import Organisation
 from accounts.services import audit_confidential_reads, audit_record, organisation_level_ids
 from areas.models import District
 from core.api.exceptions import Conflict
+from core.api.filters import FilterBackend
 from core.api.idempotency import OPENAPI_PARAMETER, idempotent
 from core.api.views import ApiViewMixin
 from core.exceptions import DomainError
@@ -46,7 +47,7 @@ REPORT_OR_ID = record_or_id(
 )
 
 
-class ReportFilterBackend(filters.DjangoFilterBackend):
+class ReportFilterBackend(FilterBackend):
     """The report list's FilterSet, the same as the page's and the CSV export's."""
 
     def get_filterset_class(self, view, queryset=None):

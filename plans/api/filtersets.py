@@ -3,15 +3,15 @@ and a status of their own (``plans.views``); these add what a partner system ask
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_filters import fields as filter_fields
 from django_filters import rest_framework as filters
 
 from areas.models import District, Place
+from core.api.filters import FilterBackend
 from plans.choices import MeasureStatus, PlanStatus, ProblemStatus
 from plans.models import ActionPlan, FollowUp, Measure, Problem
 
 
-class ListFilterBackend(filters.DjangoFilterBackend):
+class ListFilterBackend(FilterBackend):
     """A viewset's FilterSet filters its list; one object is looked up by its id alone."""
 
     def get_filterset_class(self, view, queryset=None):
@@ -20,34 +20,10 @@ class ListFilterBackend(filters.DjangoFilterBackend):
         return super().get_filterset_class(view, queryset)
 
 
-class _GivenWhenSent:
-    """A parameter sent empty is refused rather than ignored: the schema says it takes a
-    number or one of its choices, and a client that sends ``?status=`` meant something."""
-
-    def clean(self, value):
-        if isinstance(value, str) and not value.strip():
-            raise forms.ValidationError(
-                _("Give a value, or leave the parameter out."), code="empty"
-            )
-        return super().clean(value)
-
-
-class _IntegerField(_GivenWhenSent, forms.IntegerField):
-    pass
-
-
-class _ChoiceField(_GivenWhenSent, filter_fields.ChoiceField):
-    pass
-
-
 class IntegerFilter(filters.NumberFilter):
     """An id: a whole number, as the schema says (a NumberFilter takes decimals too)."""
 
-    field_class = _IntegerField
-
-
-class ChoiceFilter(filters.ChoiceFilter):
-    field_class = _ChoiceField
+    field_class = forms.IntegerField
 
 
 def _district_filter(field_name: str) -> filters.ModelChoiceFilter:
@@ -62,7 +38,7 @@ def _district_filter(field_name: str) -> filters.ModelChoiceFilter:
 
 class ProblemFilterSet(filters.FilterSet):
     district = _district_filter("district")
-    status = ChoiceFilter(choices=ProblemStatus.choices)
+    status = filters.ChoiceFilter(choices=ProblemStatus.choices)
     place = filters.ModelChoiceFilter(
         field_name="places",
         queryset=Place.objects.all(),
@@ -77,7 +53,7 @@ class ProblemFilterSet(filters.FilterSet):
 
 class ActionPlanFilterSet(filters.FilterSet):
     district = _district_filter("district")
-    status = ChoiceFilter(choices=PlanStatus.choices)
+    status = filters.ChoiceFilter(choices=PlanStatus.choices)
 
     class Meta:
         model = ActionPlan
@@ -93,8 +69,8 @@ class MeasureFilterSet(filters.FilterSet):
     responsible = filters.CharFilter(
         field_name="responsible__slug", help_text=_("The responsible organisation's slug.")
     )
-    status = ChoiceFilter(choices=MeasureStatus.choices, help_text=_("The status set."))
-    effective_status = ChoiceFilter(
+    status = filters.ChoiceFilter(choices=MeasureStatus.choices, help_text=_("The status set."))
+    effective_status = filters.ChoiceFilter(
         choices=MeasureStatus.choices,
         method="filter_effective_status",
         help_text=_("The status as shown (delayed: past the end date and open)."),
@@ -112,7 +88,7 @@ class FollowUpFilterSet(filters.FilterSet):
     measure = IntegerFilter(field_name="measure__id", help_text=_("A measure's id."))
     plan = IntegerFilter(field_name="measure__plan__id", help_text=_("An action plan's id."))
     district = _district_filter("measure__plan__district")
-    status = ChoiceFilter(choices=MeasureStatus.choices)
+    status = filters.ChoiceFilter(choices=MeasureStatus.choices)
 
     class Meta:
         model = FollowUp

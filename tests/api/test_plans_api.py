@@ -315,6 +315,9 @@ def test_it_shows_a_measure_past_its_end_date_as_delayed(
     assert [row["id"] for row in delayed] == [late.obj.pk]
     not_started = api.get("/api/v1/measures/?effective_status=not_started").json()["results"]
     assert late.obj.pk not in {row["id"] for row in not_started}
+    refused = api.get("/api/v1/measures/?effective_status=&plan=")
+    assert refused.status_code == 400
+    assert set(refused.json()["errors"]) == {"effective_status", "plan"}
     progress = api.get(f"/api/v1/action-plans/{last_year.pk}/").json()["progress"]
     assert progress == {
         "total": 1, "not_started": 0, "started": 0, "done": 0, "delayed": 1, "cancelled": 0,

@@ -263,6 +263,17 @@ def test_it_filters_with_the_report_lists_filterset(api, police_centrum, make_re
     assert "district" in response.json()["errors"]
 
 
+def test_it_refuses_a_filter_sent_empty_naming_it(api, police_centrum, make_report):
+    # The page's form sends its unused fields empty; a client that does meant something.
+    make_report()
+    api.force_login(police_centrum)
+    response = api.get(REPORTS, {"confidentiality": "", "occurred_before": "", "q": "x"})
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"confidentiality", "occurred_before"}
+    assert api.get(REPORTS, {"severity": ["4", " "]}).status_code == 400
+    assert api.get(REPORTS, {"severity": ["4"]}).status_code == 200
+
+
 def test_it_pages_with_a_cursor_and_a_capped_size(api, police_centrum, make_report):
     reports = [make_report(hours_ago=hours) for hours in range(1, 8)]
     api.force_login(police_centrum)
