@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "incidents",
     "plans",
     "overview",
+    "analysis",
 ]
 
 MIDDLEWARE = [

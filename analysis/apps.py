@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AnalysisConfig(AppConfig):
+    """What the counts mean (issue #12): trend alerts, hotspots and the measured effect of a
+    measure, each computed from the rollups and shown only as its viewer may read them."""
+
+    name = "analysis"
+    verbose_name = _("Analysis")
