@@ -42,7 +42,12 @@ from accounts.access.base import (
 )
 from accounts.access.imports import ImportRunRule
 from accounts.access.plans import PlansRule
-from accounts.access.reports import ReportRule, ScopedQuerySet, visibility_filter
+from accounts.access.reports import (
+    ReportRule,
+    ScopedQuerySet,
+    partnership_district_ids,
+    visibility_filter,
+)
 from accounts.access.situation import SituationPictureRule
 
 __all__ = [
@@ -66,6 +71,7 @@ __all__ = [
     "district_condition",
     "district_ids",
     "organisation_ids",
+    "partnership_district_ids",
     "restrict",
     "visibility_filter",
 ]

@@ -17,6 +17,7 @@ from accounts.access.base import (
     Scope,
     access_for,
     no_rule,
+    union,
 )
 from accounts.choices import ANALYST_ROLES, CONTENT_ROLES, FILING_ROLES, Confidentiality, Role
 
@@ -61,6 +62,22 @@ def visibility_filter(
         conditions |= Q(**{owner_field: access.user.pk})
         granted = True
     return conditions if granted else None
+
+
+def partnership_district_ids(user) -> frozenset[int] | None:
+    """The districts whose ``partnership`` records ``user`` reads, all of them: None for every
+    district (a coordinator), an empty set for none (partners, API clients, administrators).
+
+    What the analysis (issue #12: alerts, hotspots, a measure's effect) is computed from and
+    shown to: a figure made of the partnership records of some districts only, and shown only
+    to those who read every one of them, reveals nothing its viewer could not read, and it is
+    the same figure for both parties (no organisation's own confidential records are in it).
+    """
+    return union(
+        scope.district_ids
+        for scope in access_for(user).scopes
+        if scope.role in CONTENT_ROLES and _reads_partnership_records(scope)
+    )
 
 
 def _reads_partnership_records(scope: Scope) -> bool:

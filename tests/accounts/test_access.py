@@ -295,3 +295,17 @@ def test_it_gives_every_confidential_model_a_visible_to_that_asks_it(principals,
             assert set(model.objects.visible_to(who).values_list("pk", flat=True)) == set(
                 restrict(model.objects.all(), who, READ).values_list("pk", flat=True)
             )
+
+
+def test_it_gives_the_analysis_the_districts_whose_partnership_records_one_reads_all_of(
+    principals, centrum, geography
+):
+    """``partnership_district_ids``: what alerts, hotspots and effects are made of and shown
+    to. Nobody who reads only their own organisation's records (partners, tokens) gets any."""
+    reach = {name: access.partnership_district_ids(who) for name, who in principals.items()}
+    assert reach["coordinator"] is None
+    for name in CENTRUM_STAFF:
+        assert reach[name] == {centrum.pk}
+    assert reach["social_hisingen"] == {geography["hisingen"].pk}
+    for name in ("partner", "administrator", "outsider", *TOKENS, "anonymous"):
+        assert reach[name] == frozenset(), name
