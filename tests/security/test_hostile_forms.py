@@ -104,6 +104,17 @@ CASES = {
         lambda fx: reverse("incidents:import_csv_create"),
         saves=False,  # no file: the files themselves are test_hostile_limits' and the fuzz's
     ),
+    # The analyst's placement: the place name is looked up, so a hostile name is refused
+    # with the form shown again; the district alone saves.
+    "report_placement": FormCase(
+        (incidents.forms.ReportPlacementForm,),
+        "social_centrum",
+        lambda fx: reverse("incidents:report_detail", args=[fx.centrum_report.pk]),
+        action=lambda fx: reverse(
+            "incidents:report_placement_correct", args=[fx.centrum_report.pk]
+        ),
+        fill=lambda fx: {"district": fx.centrum.pk},
+    ),
     "problem_create": FormCase(
         (plans.forms.problems.ProblemForm,),
         "social_centrum",
@@ -221,10 +232,8 @@ NOT_HERE = {
     plans.forms.priority.PriorityWeightsForm: "the admin's",
     # One choice of category, no text: its refusals are in test_report_corrections.
     incidents.forms.ReportCategoryForm: "a category choice only",
-    # The report form's base (covered by the report case), and the analyst's placement form,
-    # whose one text field is a lookup of a known name: a hostile case for it is still to come.
+    # The report form's base (covered by the report case and the placement case).
     incidents.forms.PlaceNameForm: "the report form's base",
-    incidents.forms.ReportPlacementForm: "a name lookup; case still to come",
 }
 FORM_MODULES = (
     accounts.forms,
