@@ -33,6 +33,7 @@ urlpatterns = [
     ),
     path("oversikt/", include("overview.urls")),
     path("karta/", include("areas.urls")),
+    path("analys/", include("analysis.urls")),
     path("", include("plans.urls")),
     path("", include("incidents.urls")),
     path("", include("core.urls")),
