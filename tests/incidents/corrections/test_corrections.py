@@ -1,25 +1,18 @@
-"""An analyst corrects a report's place or category: the services, who may (and may not) on
-the report page and through the API, the audit entries, and the list's "unplaced" filter.
-
-The overview's figures after a correction are tested in tests/overview/test_corrections.py.
+"""An analyst corrects a report's place or category: the services, who may (and may not), and
+the report page, with the audit entries. The API and the list's "unplaced" filter are in
+test_api.py; the overview's figures after a correction in tests/overview/test_corrections.py.
 """
 
 import json
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
-from rest_framework.test import APIClient
 
 from accounts.access import CORRECT, can, restrict
-from accounts.api.services import api_client_create
-from accounts.choices import ApiScope, Confidentiality
-from accounts.models import AuditEvent
-from areas.models import Place, PrimaryArea
+from areas.models import PrimaryArea
 from core.exceptions import DomainError
 from incidents.choices import PlacedBy
 from incidents.models import Category, Report
@@ -28,52 +21,12 @@ from incidents.services.imports import police_events_import_file
 from incidents.services.reports import (
     report_update,
 )
-from tests.accounts.test_access import PEOPLE
-
-LIST = reverse("incidents:report_list")
-
-
-def _placement_url(report):
-    return reverse("incidents:report_placement_correct", args=[report.pk])
-
-
-def _category_url(report):
-    return reverse("incidents:report_category_correct", args=[report.pk])
-
-
-def _api_url(report):
-    return f"/api/v1/reports/{report.pk}/correction/"
-
-
-@pytest.fixture
-def brunnsparken(geography):
-    return Place.objects.get(slug="brunnsparken")
-
-
-@pytest.fixture
-def redbergsplatsen(geography):
-    # A place with a primary area (Brunnsparken has none).
-    return Place.objects.get(slug="redbergsplatsen")
-
-
-@pytest.fixture
-def hisingen_area(hisingen):
-    return PrimaryArea.objects.filter(district=hisingen).order_by("code").first()
-
-
-@pytest.fixture
-def klotter(db):
-    return Category.objects.get(code="klotter")
-
-
-def _corrections(report) -> list[AuditEvent]:
-    return list(
-        AuditEvent.objects.filter(
-            object_id=str(report.pk),
-            action__in=["report.place_corrected", "report.category_corrected"],
-        ).order_by("id")
-    )
-
+from tests.incidents.corrections.conftest import (
+    LIST,
+    category_url,
+    corrections_of,
+    placement_url,
+)
 
 # --- The services ------------------------------------------------------------------------------
 
@@ -91,7 +44,7 @@ def test_it_places_an_unplaced_report_by_hand_and_audits_before_and_after(
     assert corrected.place_id == redbergsplatsen.pk
     assert corrected.place_text == "Redbergsplatsen"
     assert corrected.placed_by == PlacedBy.MANUAL
-    [entry] = _corrections(report)
+    [entry] = corrections_of(report)
     assert entry.action == "report.place_corrected"
     assert entry.actor == social_centrum
     assert entry.details == {
@@ -118,7 +71,7 @@ def test_it_hands_a_report_to_another_district_by_its_primary_area(
     assert (report.district, report.primary_area) == (hisingen, hisingen_area)
     assert report.placed_by == PlacedBy.MANUAL
     assert str(report.latitude) == "57.70690"
-    [entry] = _corrections(report)
+    [entry] = corrections_of(report)
     assert entry.details["changes"]["district"] == [centrum.pk, hisingen.pk]
 
 
@@ -165,7 +118,7 @@ def test_it_places_by_a_district_alone_and_checks_a_district_given_with_a_place(
         )
     report.refresh_from_db()
     assert report.district == centrum and report.place is None
-    assert len(_corrections(report)) == 1
+    assert len(corrections_of(report)) == 1
 
 
 def test_it_writes_nothing_when_the_correction_changes_nothing(
@@ -175,7 +128,7 @@ def test_it_writes_nothing_when_the_correction_changes_nothing(
     report_correct_placement(actor=social_centrum, report=report, district=centrum)
     report_correct_placement(actor=social_centrum, report=report, district=centrum)
     report_correct_category(actor=social_centrum, report=report, category=report.category)
-    assert len(_corrections(report)) == 1
+    assert len(corrections_of(report)) == 1
 
 
 def test_it_keeps_a_manual_placement_when_the_owner_edits_the_text_only(
@@ -213,7 +166,7 @@ def test_it_corrects_the_category_and_audits_before_and_after(
     report.refresh_from_db()
     assert report.category == klotter
     assert report.category_corrected
-    [entry] = _corrections(report)
+    [entry] = corrections_of(report)
     assert entry.action == "report.category_corrected"
     assert entry.details == {"changes": {"category": [category.pk, klotter.pk]}}
 
@@ -224,7 +177,7 @@ def test_it_refuses_a_category_no_longer_in_use(make_report, police_centrum, klo
     klotter.refresh_from_db()
     with pytest.raises(ValidationError):
         report_correct_category(actor=police_centrum, report=report, category=klotter)
-    assert not _corrections(report)
+    assert not corrections_of(report)
 
 
 def test_it_refuses_a_correction_by_anyone_but_the_districts_analysts(
@@ -237,9 +190,9 @@ def test_it_refuses_a_correction_by_anyone_but_the_districts_analysts(
         assert refused.value.code == "not_an_analyst"
         with pytest.raises(DomainError):
             report_correct_placement(actor=who, report=report, district=nordost)
-    assert not _corrections(report)
+    assert not corrections_of(report)
     report_correct_category(actor=social_hisingen, report=report, category=klotter)
-    assert len(_corrections(report)) == 1
+    assert len(corrections_of(report)) == 1
 
 
 def test_an_import_keeps_what_analysts_corrected(
@@ -278,46 +231,6 @@ def test_an_import_keeps_what_analysts_corrected(
 
 
 # --- Who may: accounts.access ----------------------------------------------------------------
-
-
-@pytest.fixture
-def cast(request, organisations, centrum, nordost):
-    people = {name: request.getfixturevalue(name) for name in PEOPLE}
-
-    def token(name, organisation, districts):
-        created = api_client_create(
-            name=name,
-            organisation=organisations[organisation],
-            scopes=[ApiScope.REPORTS_READ, ApiScope.REPORTS_WRITE],
-            districts=districts,
-            expires_at=timezone.now() + timedelta(days=30),
-        )
-        # The token to send, for the API's tests.
-        created.client.sent_token = created.token
-        return created.client
-
-    people["police_token"] = token("lpo-city-system", "lpo_city", [centrum])
-    people["bostad_token"] = token("bostad-system", "bostad", [nordost])
-    return people
-
-
-@pytest.fixture
-def reports(make_report, partner):
-    return {
-        "centrum_social": make_report(),
-        "centrum_police_only": make_report(
-            organisation="lpo_city", confidentiality=Confidentiality.ORGANISATION
-        ),
-        "hisingen_social": make_report(district="hisingen", organisation="sf_hisingen"),
-        "unplaced_police": make_report(district=None, organisation="lpo_city"),
-        "unplaced_social_centrum": make_report(district=None),
-        "nordost_bostad": make_report(
-            district="nordost", organisation="bostad", confidentiality=Confidentiality.ORGANISATION
-        ),
-        "filed_by_partner_for_police": make_report(
-            organisation="lpo_city", confidentiality=Confidentiality.ORGANISATION, reporter=partner
-        ),
-    }
 
 
 CENTRUM_ANALYSTS = {
@@ -379,47 +292,47 @@ def test_it_offers_the_correction_forms_to_an_analyst_only(client, reports, cast
     page = client.get(url)
     assert page.context["may_correct"]
     body = page.content.decode()
-    assert _placement_url(report) in body and _category_url(report) in body
+    assert placement_url(report) in body and category_url(report) in body
     # Every field has its label (keyboard and screen reader).
     assert 'for="id_place_name"' in body and 'for="id_district"' in body
     assert 'for="id_category"' in body
     client.force_login(cast["coordinator"])
     page = client.get(url)
     assert page.status_code == 200 and not page.context["may_correct"]
-    assert _placement_url(report) not in page.content.decode()
+    assert placement_url(report) not in page.content.decode()
 
 
 def test_it_places_a_report_from_its_page(client, reports, cast, brunnsparken):
     report = reports["unplaced_social_centrum"]
     client.force_login(cast["social_centrum"])
-    response = client.post(_placement_url(report), {"place_name": "brunnsparken", "district": ""})
+    response = client.post(placement_url(report), {"place_name": "brunnsparken", "district": ""})
     assert response.status_code == 302
     assert response["Location"] == reverse("incidents:report_detail", args=[report.pk])
     report.refresh_from_db()
     assert (report.place, report.placed_by) == (brunnsparken, PlacedBy.MANUAL)
-    assert [e.action for e in _corrections(report)] == ["report.place_corrected"]
+    assert [e.action for e in corrections_of(report)] == ["report.place_corrected"]
 
 
 def test_it_says_what_is_wrong_and_keeps_what_was_typed(client, reports, cast, hisingen):
     report = reports["unplaced_social_centrum"]
     client.force_login(cast["social_centrum"])
-    unknown = client.post(_placement_url(report), {"place_name": "Atlantis", "district": ""})
+    unknown = client.post(placement_url(report), {"place_name": "Atlantis", "district": ""})
     assert unknown.status_code == 422
     assert "Atlantis" in unknown.context["placement_form"].errors["place_name"][0]
     assert 'value="Atlantis"' in unknown.content.decode()
-    nothing = client.post(_placement_url(report), {"place_name": "", "district": ""})
+    nothing = client.post(placement_url(report), {"place_name": "", "district": ""})
     assert nothing.status_code == 422
     assert nothing.context["placement_form"].non_field_errors()
     mismatch = client.post(
-        _placement_url(report), {"place_name": "Brunnsparken", "district": hisingen.pk}
+        placement_url(report), {"place_name": "Brunnsparken", "district": hisingen.pk}
     )
     assert mismatch.status_code == 422
     assert mismatch.context["placement_form"].errors["district"]
-    bad_category = client.post(_category_url(report), {"category": "999999"})
+    bad_category = client.post(category_url(report), {"category": "999999"})
     assert bad_category.status_code == 422
     report.refresh_from_db()
     assert report.district is None and report.placed_by == PlacedBy.UNPLACED
-    assert not _corrections(report)
+    assert not corrections_of(report)
 
 
 def test_it_sends_an_analyst_to_the_list_when_the_report_left_their_reach(
@@ -427,11 +340,11 @@ def test_it_sends_an_analyst_to_the_list_when_the_report_left_their_reach(
 ):
     client.force_login(cast["social_centrum"])
     own = reports["unplaced_social_centrum"]
-    response = client.post(_placement_url(own), {"place_name": "", "district": centrum.pk})
+    response = client.post(placement_url(own), {"place_name": "", "district": centrum.pk})
     assert response["Location"] == reverse("incidents:report_detail", args=[own.pk])
     # Handed over to Hisingen, the report is no longer social_centrum's to read.
     shared = reports["centrum_social"]
-    response = client.post(_placement_url(shared), {"place_name": "", "district": hisingen.pk})
+    response = client.post(placement_url(shared), {"place_name": "", "district": hisingen.pk})
     assert response.status_code == 302 and response["Location"] == LIST
     assert client.get(reverse("incidents:report_detail", args=[shared.pk])).status_code == 404
 
@@ -462,167 +375,15 @@ def test_it_refuses_a_correction_on_the_page(client, cast, reports, klotter, nor
     report = reports[spec.report]
     before = Report.objects.values().get(pk=report.pk)
     client.force_login(cast[spec.who])
-    placed = client.post(_placement_url(report), {"place_name": "", "district": nordost.pk})
-    recategorised = client.post(_category_url(report), {"category": klotter.pk})
+    placed = client.post(placement_url(report), {"place_name": "", "district": nordost.pk})
+    recategorised = client.post(category_url(report), {"category": klotter.pk})
     assert (placed.status_code, recategorised.status_code) == (spec.status, spec.status)
     assert Report.objects.values().get(pk=report.pk) == before
-    assert not _corrections(report)
+    assert not corrections_of(report)
 
 
 def test_it_sends_the_anonymous_to_the_login(client, reports, nordost):
     report = reports["centrum_social"]
-    response = client.post(_placement_url(report), {"district": nordost.pk})
+    response = client.post(placement_url(report), {"district": nordost.pk})
     assert response.status_code == 302 and "login" in response["Location"]
     assert Report.objects.get(pk=report.pk).district_id != nordost.pk
-
-
-# --- The API -----------------------------------------------------------------------------------
-
-
-def test_it_corrects_place_and_category_through_the_api(cast, reports, centrum, hisingen_area):
-    api = APIClient()
-    api.force_login(cast["police_centrum"])
-    report = reports["unplaced_police"]
-    area = PrimaryArea.objects.filter(district=centrum).order_by("code").first()
-    response = api.patch(
-        _api_url(report), {"primary_area": area.code, "category": "klotter"}, format="json"
-    )
-    assert response.status_code == 200, response.json()
-    body = response.json()
-    assert body["placed_by"] == "manual"
-    assert body["district"] == "centrum" and body["primary_area"] == area.code
-    assert body["category"] == "klotter"
-    assert [e.action for e in _corrections(report)] == [
-        "report.category_corrected",
-        "report.place_corrected",
-    ]
-    # Handed over to Hisingen, where the caller reads nothing: the answer is the id alone.
-    response = api.patch(_api_url(report), {"primary_area": hisingen_area.code}, format="json")
-    assert response.status_code == 200 and response.json() == {"id": report.pk}
-    report.refresh_from_db()
-    assert report.primary_area == hisingen_area
-
-
-def test_it_refuses_a_bad_api_correction_in_the_common_error_shape(cast, reports, brunnsparken):
-    api = APIClient()
-    api.force_login(cast["police_centrum"])
-    report = reports["unplaced_police"]
-    empty = api.patch(_api_url(report), {}, format="json")
-    assert empty.status_code == 400
-    assert set(empty.json()) == {"type", "title", "status", "detail", "errors"}
-    unknown = api.patch(_api_url(report), {"category": "nonsense"}, format="json")
-    assert unknown.status_code == 400 and "category" in unknown.json()["errors"]
-    # All or nothing: a refused placement keeps the category as it was too.
-    mismatch = api.patch(
-        _api_url(report),
-        {"place": brunnsparken.slug, "district": "hisingen", "category": "klotter"},
-        format="json",
-    )
-    assert mismatch.status_code == 400 and "district" in mismatch.json()["errors"]
-    report.refresh_from_db()
-    assert report.district is None and report.category.code != "klotter"
-    assert not _corrections(report)
-
-
-@dataclass(frozen=True)
-class ApiRefusal:
-    who: str
-    report: str
-    status: int
-    code: str
-
-
-API_REFUSALS = [
-    # A token is never an analyst, not even on its own organisation's report.
-    ApiRefusal("police_token", "centrum_police_only", 403, "not_an_analyst"),
-    ApiRefusal("bostad_token", "nordost_bostad", 403, "not_an_analyst"),
-    ApiRefusal("bostad_token", "centrum_social", 404, "not_found"),
-    ApiRefusal("social_centrum", "centrum_police_only", 404, "not_found"),
-    ApiRefusal("social_hisingen", "centrum_social", 404, "not_found"),
-    ApiRefusal("coordinator", "centrum_social", 403, "not_an_analyst"),
-    ApiRefusal("police_hisingen", "hisingen_social", 403, "not_an_analyst"),
-    ApiRefusal("partner", "nordost_bostad", 403, "not_an_analyst"),
-]
-
-
-@pytest.mark.parametrize("spec", API_REFUSALS, ids=lambda s: f"{s.who}-{s.report}")
-def test_it_refuses_a_correction_through_the_api(cast, reports, spec):
-    api = APIClient()
-    who = cast[spec.who]
-    if getattr(who, "is_api_client", False):
-        headers = {"Authorization": f"Bearer {who.sent_token}"}
-    else:
-        api.force_login(who)
-        headers = {}
-    report = reports[spec.report]
-    before = Report.objects.values().get(pk=report.pk)
-    response = api.patch(
-        _api_url(report),
-        {"district": "nordost", "category": "klotter"},
-        format="json",
-        headers=headers,
-    )
-    assert response.status_code == spec.status
-    assert response.json()["type"] == f"urn:trygg:problem:{spec.code}"
-    assert Report.objects.values().get(pk=report.pk) == before
-    assert not _corrections(report)
-
-
-# --- The "unplaced" filter -------------------------------------------------------------------
-
-
-@pytest.fixture
-def placing_work(make_report, reports, centrum):
-    """Beside ``reports``: Centrum reports with and without a primary area."""
-    area = PrimaryArea.objects.filter(district=centrum).first()
-    return {
-        **reports,
-        "centrum_social_with_area": make_report(primary_area=area),
-        "centrum_police_shared_without_area": make_report(organisation="lpo_city"),
-        "hisingen_unplaced_social": make_report(district=None, organisation="sf_hisingen"),
-        "hisingen_social_with_area": make_report(
-            district="hisingen",
-            organisation="sf_hisingen",
-            primary_area=PrimaryArea.objects.filter(district__slug="hisingen").first(),
-        ),
-    }
-
-
-UNPLACED_SEEN = {
-    # Own districts' reports without a primary area, and the own organisation's unplaced ones;
-    # never another organisation's unplaced report, a police-only one, or another district's.
-    "social_centrum": {
-        "centrum_social",
-        "unplaced_social_centrum",
-        "centrum_police_shared_without_area",
-    },
-    "police_centrum": {
-        "centrum_social",
-        "centrum_police_only",
-        "unplaced_police",
-        "filed_by_partner_for_police",
-        "centrum_police_shared_without_area",
-    },
-    "social_hisingen": {"hisingen_social", "hisingen_unplaced_social"},
-}
-
-
-@pytest.mark.parametrize("who", sorted(UNPLACED_SEEN))
-def test_it_lists_the_unplaced_reports_of_ones_districts_only(client, cast, placing_work, who):
-    client.force_login(cast[who])
-    response = client.get(LIST, {"unplaced": "on"})
-    assert response.status_code == 200
-    names = {pk: name for name, pk in ((n, r.pk) for n, r in placing_work.items())}
-    shown = {names[row.pk] for row in response.context["page"].rows}
-    assert shown == UNPLACED_SEEN[who]
-    everything = {names[row.pk] for row in client.get(LIST).context["page"].rows}
-    assert shown < everything
-
-
-def test_it_filters_unplaced_reports_in_the_api_too(cast, placing_work):
-    api = APIClient()
-    api.force_login(cast["social_centrum"])
-    response = api.get("/api/v1/reports/", {"unplaced": "true"})
-    assert response.status_code == 200
-    ids = {row["id"] for row in response.json()["results"]}
-    assert ids == {placing_work[name].pk for name in UNPLACED_SEEN["social_centrum"]}
