@@ -230,7 +230,7 @@ CASES = {
 NOT_HERE = {
     incidents.filtersets.ReportFilterForm: "GET filters, tested below",
     plans.forms.priority.PriorityWeightsForm: "the admin's",
-    # One choice of category, no text: its refusals are in test_report_corrections.
+    # One choice of category, no text: its refusals are in tests/incidents/corrections/.
     incidents.forms.ReportCategoryForm: "a category choice only",
     # The report form's base (covered by the report case and the placement case).
     incidents.forms.PlaceNameForm: "the report form's base",
