@@ -10,7 +10,7 @@ from areas.models import District, Place, PrimaryArea
 from core.exceptions import DomainError
 from incidents.choices import PlacedBy
 from incidents.models import Category, Report
-from incidents.services.reports import PLACEMENT_FIELDS, _check_category, report_place
+from incidents.services.reports import PLACEMENT_FIELDS, category_check_in_use, report_place
 
 
 def _check_may_correct(actor, report: Report) -> None:
@@ -91,7 +91,7 @@ def report_correct_category(*, actor, report: Report, category: Category, reques
     analyst's category."""
 
     def correct(locked: Report) -> None:
-        _check_category(category)
+        category_check_in_use(category)
         if locked.category_id != category.pk:
             locked.category = category
             locked.category_corrected = True

@@ -293,7 +293,7 @@ def report_create(
     """File a report for ``organisation`` as ``actor`` (a member allowed to file for it, or
     one of its API clients). A writer of many passes one ``placer`` for all of them."""
     _check_may_file(actor, organisation)
-    _check_category(category)
+    category_check_in_use(category)
     _check_time(occurred_at, occurred_until)
     _check_length(description)
     _check_storable(description=description, external_id=external_id)
@@ -346,7 +346,8 @@ def report_create(
     return ReportWrite(report, masked)
 
 
-def _check_category(category: Category) -> None:
+def category_check_in_use(category: Category) -> None:
+    """A report is filed or corrected into a category in use only (filing and corrections)."""
     if not category.is_active:
         raise ValidationError({"category": _("This category is no longer in use.")})
 
@@ -409,7 +410,7 @@ def report_update(*, actor, report: Report, changes: dict, request=None) -> Repo
     for name in changed:
         setattr(locked, name, changes[name])
     if "category" in changed:
-        _check_category(locked.category)
+        category_check_in_use(locked.category)
     _check_time(locked.occurred_at, locked.occurred_until)
     _check_length(locked.description)
     _check_storable(description=locked.description)
