@@ -15,6 +15,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import npgettext
 
 from accounts.choices import Confidentiality
 from areas.models import District
@@ -22,6 +23,7 @@ from incidents.models import SituationPicture
 from incidents.selectors.situation import COUNTED_STATUSES, Period, picture_period
 from incidents.selectors.situation_basis import BasisLink
 from overview.selectors.periods import period_value
+from plans.choices import MeasureStatus
 
 PARTNERSHIP = Confidentiality.PARTNERSHIP
 
@@ -59,8 +61,11 @@ def whole(count: int) -> str:
     return number_format(count, 0, force_grouping=True)
 
 
-def decimal(value: float, places: int = 1) -> str:
-    """A rate as Swedish text prints it: "18,3"."""
+def decimal(value: float, places: int | None = None) -> str:
+    """A rate as Swedish text prints it: "18,3"; below 10 with two decimals ("0,42"), so a
+    small rate does not read as none."""
+    if places is None:
+        places = 1 if abs(value) >= 10 else 2
     return number_format(round(value, places), places, force_grouping=True)
 
 
@@ -97,6 +102,32 @@ def change_cell(current: int, earlier: int) -> str:
     if not percent:
         return "±0\u00a0%"
     return f"{'+' if percent > 0 else '−'}{whole(abs(percent))}\u00a0%"
+
+
+def measure_statuses(counts) -> str:
+    """Measures by status, in the status order: "2 genomförda, 1 påbörjad och 1 försenad"."""
+    words = {
+        MeasureStatus.NOT_STARTED: lambda n: npgettext(
+            "measures", "%(count)s not started", "%(count)s not started", n
+        ),
+        MeasureStatus.STARTED: lambda n: npgettext(
+            "measures", "%(count)s started", "%(count)s started", n
+        ),
+        MeasureStatus.DONE: lambda n: npgettext("measures", "%(count)s done", "%(count)s done", n),
+        MeasureStatus.DELAYED: lambda n: npgettext(
+            "measures", "%(count)s delayed", "%(count)s delayed", n
+        ),
+        MeasureStatus.CANCELLED: lambda n: npgettext(
+            "measures", "%(count)s cancelled", "%(count)s cancelled", n
+        ),
+    }
+    return join_words(
+        [
+            words[status](counts[status]) % {"count": whole(counts[status])}
+            for status in MeasureStatus
+            if counts.get(status)
+        ]
+    )
 
 
 def join_words(items: list[str]) -> str:

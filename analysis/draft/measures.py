@@ -13,10 +13,17 @@ from collections import Counter
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from analysis.draft import slots
-from analysis.draft.context import DraftContext, day, in_sentence, join_words, whole
+from analysis.draft.context import (
+    DraftContext,
+    day,
+    in_sentence,
+    join_words,
+    measure_statuses,
+    whole,
+)
 from incidents.selectors.situation_basis import BasisCell, BasisLink, BasisRow, DraftSection
 from plans.choices import MeasureStatus, PlanStatus, TargetDirection
 from plans.models import ActionPlan, Measure
@@ -54,7 +61,7 @@ def _value(value) -> str:
 def _follow_up_text(measure: Measure) -> str:
     follow_up = measure.latest_follow_up
     if follow_up is None:
-        return _("None yet")
+        return pgettext("situation basis", "None yet")
     parts = [day(follow_up.date), MeasureStatus(follow_up.status).label.lower()]
     if follow_up.indicator_value is not None:
         value = f"{_value(follow_up.indicator_value)} {measure.target_unit}".strip()
@@ -120,7 +127,7 @@ def plan_measures(context: DraftContext) -> DraftSection:
         _("Latest follow-up"),
     ]
     if with_effect:
-        columns.append(_("Measured effect"))
+        columns.append(pgettext("situation basis", "Measured effect"))
     return DraftSection(
         key=KEY,
         title=str(TITLE),
@@ -150,11 +157,6 @@ def _text(context: DraftContext, plan: ActionPlan, measures: list[Measure], effe
     if not measures:
         return _("The action plan %(plan)s has no measures yet.") % {"plan": plan.period_label}
     statuses = Counter(measure.effective_status for measure in measures)
-    by_status = [
-        f"{whole(statuses[status])} {MeasureStatus(status).label.lower()}"
-        for status in MeasureStatus.values
-        if statuses[status]
-    ]
     sentences = [
         ngettext(
             "The action plan %(plan)s has %(count)s measure: %(statuses)s.",
@@ -164,7 +166,7 @@ def _text(context: DraftContext, plan: ActionPlan, measures: list[Measure], effe
         % {
             "plan": plan.period_label,
             "count": whole(len(measures)),
-            "statuses": join_words(by_status),
+            "statuses": measure_statuses(statuses),
         }
     ]
     delayed = [m for m in measures if m.effective_status == MeasureStatus.DELAYED]

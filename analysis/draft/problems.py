@@ -21,14 +21,21 @@ from datetime import datetime, time, timedelta
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, npgettext, pgettext
 
-from analysis.draft.context import PARTNERSHIP, DraftContext, in_sentence, join_words, whole
+from analysis.draft.context import (
+    PARTNERSHIP,
+    DraftContext,
+    in_sentence,
+    join_words,
+    measure_statuses,
+    whole,
+)
 from incidents.choices import PictureStatus
 from incidents.models import Report, SituationPicture
 from incidents.selectors.situation import COUNTED_STATUSES, Period, picture_period
 from incidents.selectors.situation_basis import BasisCell, BasisLink, BasisRow, DraftSection
-from plans.choices import MeasureStatus, PriorityLevel, ProblemStatus
+from plans.choices import PriorityLevel, ProblemStatus
 from plans.models import Measure, PriorityDecision, Problem
 
 TITLE = gettext_lazy("The previous situation picture's problems")
@@ -122,11 +129,7 @@ def _measure_statuses(problem_ids: list[int], context: DraftContext) -> dict[int
 
 
 def _statuses_text(statuses: Counter) -> str:
-    return ", ".join(
-        f"{statuses[status]} {MeasureStatus(status).label.lower()}"
-        for status in MeasureStatus.values
-        if statuses[status]
-    )
+    return measure_statuses(statuses)
 
 
 def _level_label(level: str | None) -> str:
@@ -202,8 +205,8 @@ def previous_problems(context: DraftContext) -> DraftSection:
         text=_text(previous_period, problems, lines),
         columns=(
             _("Problem"),
-            _("Status now"),
-            _("Priority then → now"),
+            pgettext("situation basis", "Status now"),
+            pgettext("situation basis", "Priority then → now"),
             _("Reports %(period)s") % {"period": in_sentence(previous_period)},
             _("Reports %(period)s") % {"period": in_sentence(context.period)},
             _("Measures"),
@@ -275,18 +278,18 @@ def _text(previous_period: Period, problems: list[Problem], lines: list[str]) ->
     fates = []
     if count := by_status[ProblemStatus.ACTIVE]:
         fates.append(
-            ngettext("%(count)s is still active", "%(count)s are still active", count)
+            npgettext("problems", "%(count)s active", "%(count)s active", count)
             % {"count": whole(count)}
         )
     if count := by_status[ProblemStatus.RESOLVED]:
         fates.append(
-            ngettext("%(count)s has been resolved", "%(count)s have been resolved", count)
+            npgettext("problems", "%(count)s resolved", "%(count)s resolved", count)
             % {"count": whole(count)}
         )
     if count := by_status[ProblemStatus.ARCHIVED]:
         fates.append(
-            ngettext("%(count)s has been archived", "%(count)s have been archived", count)
+            npgettext("problems", "%(count)s archived", "%(count)s archived", count)
             % {"count": whole(count)}
         )
-    summary = _("%(fates)s.") % {"fates": join_words(fates)}
+    summary = _("Status today: %(fates)s.") % {"fates": join_words(fates)}
     return "\n".join([f"{opening} {summary}", *lines])

@@ -15,7 +15,7 @@ coordinators see the city on the dashboards.
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from analysis.draft.context import (
     PARTNERSHIP,
@@ -76,10 +76,10 @@ def district_rates(context: DraftContext) -> DraftSection:
         group="intermediate_area_id",
     )
     areas = list(
-        IntermediateArea.objects.filter(district=district)
-        .only("pk", "code", "name", "area_km2")
-        .order_by("name")
+        IntermediateArea.objects.filter(district=district).only("pk", "code", "name", "area_km2")
     )
+    # As the dashboards: most reports first.
+    areas.sort(key=lambda area: (-by_area.get(area.pk, {"current": 0})["current"], area.name))
     known = [float(area.area_km2) for area in areas if area.area_km2]
     district_km2 = sum(known) if areas and len(known) == len(areas) else None
     population = populations_as_of(period.start.year).get(district.pk)
@@ -126,7 +126,7 @@ def district_rates(context: DraftContext) -> DraftSection:
                     BasisCell("–"),
                     BasisCell(decimal(density) if density is not None else "–"),
                     BasisCell(
-                        _("%(multiple)s ×") % {"multiple": decimal(multiple)}
+                        _("%(multiple)s ×") % {"multiple": decimal(multiple, 1)}
                         if multiple is not None
                         else "–"
                     ),
@@ -146,10 +146,10 @@ def district_rates(context: DraftContext) -> DraftSection:
             _("Area"),
             period.label,
             periods["previous"].label,
-            _("Change"),
-            _("Per 1,000 inhabitants"),
+            pgettext("situation basis", "Change"),
+            pgettext("situation basis", "Per 1,000 inhabitants"),
             _("Per km²"),
-            _("Density against the district"),
+            pgettext("situation basis", "Density against the district"),
         ),
         rows=tuple(rows),
         note=_note(context, population),
@@ -204,7 +204,7 @@ def _text(context, periods, total, per_1000, densities) -> str:
                     % {
                         "area": area.name,
                         "density": decimal(density),
-                        "multiple": decimal(multiple),
+                        "multiple": decimal(multiple, 1),
                     }
                 )
             else:

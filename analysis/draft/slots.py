@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from analysis.draft.context import DraftContext, decimal, in_sentence, join_words, whole
 from incidents.selectors.situation_basis import BasisCell, BasisLink, BasisRow, DraftSection
 
 ALERTS_TITLE = gettext_lazy("Alerts of the period")
 HOTSPOTS_TITLE = gettext_lazy("Hotspots of the period")
-SHARED_NOTE = gettext_lazy("Built on the reports shared in the partnership.")
+SHARED_NOTE = gettext_lazy("The section is built on the reports shared in the partnership.")
 
 
 # --- Alerts -------------------------------------------------------------------------------------
@@ -59,8 +59,8 @@ def alerts_section(
                 BasisCell(alert.category),
                 BasisCell(_week(alert.week)),
                 BasisCell(whole(alert.observed), alert.link),
-                BasisCell(decimal(alert.expected)),
-                BasisCell(decimal(alert.upper)),
+                BasisCell(decimal(alert.expected, 1)),
+                BasisCell(decimal(alert.upper, 1)),
                 BasisCell(alert.reading),
             ),
             source=alert.source,
@@ -79,7 +79,7 @@ def alerts_section(
                 "area": alert.area,
                 "week": _week(alert.week),
                 "observed": whole(alert.observed),
-                "expected": decimal(alert.expected),
+                "expected": decimal(alert.expected, 1),
             }
             for alert in sorted(alerts, key=lambda a: (a.week, a.area, a.category))
         ]
@@ -106,10 +106,10 @@ def alerts_section(
             _("Area"),
             _("Main category"),
             _("Week"),
-            _("Observed"),
-            _("Expected"),
-            _("Upper bound"),
-            _("How unusual"),
+            pgettext("situation basis", "Observed"),
+            pgettext("situation basis", "Expected"),
+            pgettext("situation basis", "Upper bound"),
+            pgettext("situation basis", "How unusual"),
         ),
         rows=rows,
         note=" ".join(part for part in (method, str(SHARED_NOTE)) if part),
@@ -166,7 +166,7 @@ def hotspots_section(
                 BasisCell(hotspot.area, hotspot.link),
                 BasisCell(hotspot.category),
                 BasisCell(whole(hotspot.observed), hotspot.link),
-                BasisCell(decimal(hotspot.expected)),
+                BasisCell(decimal(hotspot.expected, 1)),
                 BasisCell(hotspot.rate),
                 BasisCell(hotspot.significance),
             ),
@@ -182,7 +182,7 @@ def hotspots_section(
                 "category": hotspot.category,
                 "area": hotspot.area,
                 "observed": whole(hotspot.observed),
-                "expected": decimal(hotspot.expected),
+                "expected": decimal(hotspot.expected, 1),
             }
             for hotspot in ordered
         ]
@@ -203,10 +203,10 @@ def hotspots_section(
         columns=(
             _("Intermediate area"),
             _("Main category"),
-            _("Observed"),
-            _("Expected"),
-            _("Rate"),
-            _("Significance"),
+            pgettext("situation basis", "Observed"),
+            pgettext("situation basis", "Expected"),
+            pgettext("situation basis", "Rate"),
+            pgettext("situation basis", "Significance"),
         ),
         rows=rows,
         note=" ".join(part for part in (method, str(SHARED_NOTE)) if part),
