@@ -70,7 +70,9 @@ def _check_draft(picture: SituationPicture) -> None:
 def situation_picture_create(
     *, actor, district: District, period_kind: str, period_start: date, request=None
 ) -> SituationPicture:
-    """Draft the situation picture of ``district`` for the period starting ``period_start``."""
+    """Draft the situation picture of ``district`` for the period starting ``period_start``,
+    pre-filled: its basis compiled (``incidents.selectors.situation_basis``) and its narrative
+    started from it."""
     _check_may_edit(actor, district.pk)
     if period_kind not in PeriodKind.values:
         raise ValidationError({"period_kind": _("Choose a month, a quarter or a year.")})
