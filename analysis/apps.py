@@ -8,3 +8,10 @@ class AnalysisConfig(AppConfig):
 
     name = "analysis"
     verbose_name = _("Analysis")
+
+    def ready(self) -> None:
+        # incidents imports no app above it: the lägesbild's drafter is handed to it here.
+        from analysis.draft.sections import situation_draft
+        from incidents.selectors.situation_basis import register_situation_drafter
+
+        register_situation_drafter(situation_draft)

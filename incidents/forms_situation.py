@@ -97,3 +97,10 @@ class SituationPictureUpdateForm(forms.Form):
 
 class SituationPictureSignForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class SituationPictureRefreshBasisForm(forms.Form):
+    """The "update the basis" button: the version read, so that a change made meanwhile is
+    seen before the basis is compiled again."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -272,7 +272,9 @@ class SituationPicture(TimeStampedModel):
     """A district's joint situation picture (lägesbild) for a period.
 
     A draft's figures are computed live; when both sides' managers have signed, it is agreed
-    and its figures and text are frozen in ``figures`` and the text fields.
+    and its figures and text are frozen in ``figures`` and the text fields. ``basis`` holds
+    the figures the draft was written from, each linked to its source, the same for every
+    reader.
     """
 
     district = models.ForeignKey(
@@ -292,6 +294,10 @@ class SituationPicture(TimeStampedModel):
     focus_places = MaskedTextField(_("focus places"), blank=True)
     assessment = MaskedTextField(_("assessment"), blank=True)
     figures = models.JSONField(_("figures (frozen when agreed)"), default=dict, blank=True)
+    # What the draft was written from (incidents.selectors.situation_basis): compiled when the
+    # picture is started, refreshed on request while a draft, frozen with it. Masked: it
+    # quotes the titles of problems and measures.
+    basis = MaskedJSONField(_("basis (underlag)"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

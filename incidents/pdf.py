@@ -1,8 +1,8 @@
 """The PDF of an agreed situation picture, drawn with reportlab (pure Python: no system
 libraries to install, unlike HTML-to-PDF renderers that need Pango).
 
-The document is built only from what the picture froze when it was agreed (its text, figures
-and signatures) and is written in reportlab's invariant mode (no creation time, a fixed file
+The document is built only from what the picture froze when it was agreed (its text, figures,
+basis and signatures) and is written in reportlab's invariant mode (no creation time, a fixed file
 id), so the same agreed picture always gives the same bytes.
 """
 
@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -25,6 +26,7 @@ from incidents.selectors.situation import (
     CHART_TITLE,
     picture_period,
 )
+from incidents.selectors.situation_basis import Basis, situation_basis_present, sources_of
 from incidents.selectors.situation_display import (
     CHART_COLOURS,
     CountRow,
@@ -75,6 +77,9 @@ def _styles() -> dict:
             alignment=TA_RIGHT,
         ),
         "small": ParagraphStyle("small", parent=sheet["BodyText"], fontSize=8, leading=10),
+        "cell_right": ParagraphStyle(
+            "cell_right", parent=sheet["BodyText"], fontSize=8.5, leading=10, alignment=TA_RIGHT
+        ),
     }
 
 
@@ -229,6 +234,58 @@ def _chart(figures: SituationFigures) -> Drawing:
     return drawing
 
 
+def _basis_story(basis: Basis, styles) -> list:
+    """The basis as on the page, each row's source as a numbered note under its table (the
+    page links it; paper names it)."""
+    story = [
+        Paragraph(escape(pgettext("situation basis", "Basis")), styles["h2"]),
+        _text(
+            _(
+                "The figures the draft was written from, frozen with the picture: the reports "
+                "shared in the partnership and the district's own problems and measures."
+            ),
+            styles["small"],
+        ),
+    ]
+    for title in basis.failed:
+        story.append(
+            _text(_("“%(title)s” could not be compiled.") % {"title": title}, styles["small"])
+        )
+    for section in basis.sections:
+        story.append(Paragraph(escape(section.title), styles["h3"]))
+        if section.rows:
+            numbers = {id(row): number for number, row in sources_of(section)}
+            data = [_header(list(section.columns), styles)]
+            for row in section.rows:
+                number = numbers.get(id(row))
+                label = escape(row.label.text) + (f"<super>{number}</super>" if number else "")
+                style = styles["cell_sub"] if row.level else styles["cell"]
+                data.append(
+                    [Paragraph(label, style)]
+                    + [_text(cell.text, styles["cell_right"]) for cell in row.values]
+                )
+            first = 45 * mm
+            rest = (170 * mm - first) / max(len(section.columns) - 1, 1)
+            table = Table(data, colWidths=[first] + [rest] * (len(section.columns) - 1))
+            table.setStyle(_TABLE_STYLE)
+            story.append(table)
+            notes = [f"{number} {row.source}" for number, row in sources_of(section)]
+            if notes:
+                story.append(
+                    _text(
+                        _("Sources: %(sources)s.") % {"sources": "; ".join(notes)},
+                        styles["small"],
+                    )
+                )
+        if section.note:
+            story.append(_text(section.note, styles["small"]))
+        if section.source:
+            story.append(
+                _text(_("Source: %(source)s") % {"source": section.source}, styles["small"])
+            )
+    return story
+
+
 def situation_picture_pdf(*, picture: SituationPicture) -> bytes:
     """The agreed ``picture`` as a PDF: text, figures with a chart, and the signatures."""
     figures = situation_figures_present(figures=picture.figures, links=False)
@@ -310,6 +367,10 @@ def situation_picture_pdf(*, picture: SituationPicture) -> bytes:
     if figures.city_total is not None:
         story.append(Paragraph(escape(_("The district against the whole city")), styles["h3"]))
         story.append(_city_table(figures, styles))
+
+    basis = situation_basis_present(picture.basis)
+    if basis:
+        story.extend(_basis_story(basis, styles))
 
     story.append(Paragraph(escape(_("Signatures")), styles["h2"]))
     for signature in picture.signatures.select_related("organisation", "signed_by"):

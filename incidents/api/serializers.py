@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from areas.models import District, Place, PrimaryArea
 from incidents.models import Category, Report, SituationPicture, SituationPictureSignature
+from incidents.selectors.situation_basis import situation_basis_present
 from incidents.selectors.situation_display import situation_figures_present
 
 BULK_MAX = 1000
@@ -360,6 +361,40 @@ class FiguresSerializer(serializers.Serializer):
     city_total = CityRowSerializer(allow_null=True)
 
 
+class BasisCellSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text="The value as shown.")
+    url = serializers.CharField(help_text="Its source in the portal (a path); empty for none.")
+
+
+class BasisRowSerializer(serializers.Serializer):
+    cells = BasisCellSerializer(many=True, help_text="One per column; the first names the row.")
+    source = serializers.CharField(help_text="The row's source in words.")
+    url = serializers.CharField(help_text="The row's source in the portal (a path), or empty.")
+    level = serializers.IntegerField(help_text="1 for a row under the one before it.")
+
+
+class BasisSectionSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="rates, alerts, hotspots, previous_problems or measures.")
+    title = serializers.CharField()
+    field = serializers.CharField(help_text="The narrative field its starting text went into.")
+    text = serializers.CharField(help_text="The starting text it was drafted with.")
+    columns = serializers.ListField(child=serializers.CharField())
+    rows = BasisRowSerializer(many=True)
+    note = serializers.CharField(help_text="What the figures count, and over which period.")
+    source = serializers.CharField()
+    url = serializers.CharField()
+
+
+class BasisSerializer(serializers.Serializer):
+    """The figures the picture was drafted from, as on its page: the same for every reader."""
+
+    computed_at = serializers.DateTimeField(allow_null=True)
+    sections = BasisSectionSerializer(many=True)
+    failed = serializers.ListField(
+        child=serializers.CharField(), help_text="Sections that could not be compiled."
+    )
+
+
 class SituationPictureSerializer(serializers.ModelSerializer):
     district = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     signatures = SignatureSerializer(many=True, read_only=True)
@@ -381,6 +416,7 @@ class SituationPictureSerializer(serializers.ModelSerializer):
 
 class SituationPictureDetailSerializer(SituationPictureSerializer):
     figures = serializers.SerializerMethodField()
+    basis = serializers.SerializerMethodField()
 
     class Meta(SituationPictureSerializer.Meta):
         fields = [
@@ -390,8 +426,14 @@ class SituationPictureDetailSerializer(SituationPictureSerializer):
             "focus_places",
             "assessment",
             "figures",
+            "basis",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(BasisSerializer(allow_null=True))
+    def get_basis(self, picture):
+        basis = situation_basis_present(picture.basis)
+        return BasisSerializer(basis).data if basis else None
 
     @extend_schema_field(FiguresSerializer(allow_null=True))
     def get_figures(self, picture):

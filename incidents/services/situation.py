@@ -1,4 +1,5 @@
-"""Writes of situation pictures (lägesbilder): draft, edit, sign, export.
+"""Writes of situation pictures (lägesbilder): draft (pre-filled from its basis), edit,
+refresh the basis, sign, export.
 
 A picture is drafted and edited by the district's analysts and managers of the two parties
 (social services and the police) and agreed when a manager of each party has signed it for
@@ -34,6 +35,11 @@ from incidents.selectors.situation import (
     shared_reports,
     situation_figures_compute,
 )
+from incidents.selectors.situation_basis import (
+    basis_content,
+    basis_starting_texts,
+    situation_basis_compute,
+)
 
 TEXT_FIELDS = ("summary", "developments", "focus_places", "assessment")
 # Agreement needs one signature from each side of the partnership.
@@ -64,7 +70,9 @@ def _check_draft(picture: SituationPicture) -> None:
 def situation_picture_create(
     *, actor, district: District, period_kind: str, period_start: date, request=None
 ) -> SituationPicture:
-    """Draft the situation picture of ``district`` for the period starting ``period_start``."""
+    """Draft the situation picture of ``district`` for the period starting ``period_start``,
+    pre-filled: its basis compiled (``incidents.selectors.situation_basis``) and its narrative
+    started from it."""
     _check_may_edit(actor, district.pk)
     if period_kind not in PeriodKind.values:
         raise ValidationError({"period_kind": _("Choose a month, a quarter or a year.")})
@@ -99,14 +107,33 @@ def situation_picture_create(
             picture.save()
     except IntegrityError:
         raise DomainError(exists, code="picture_exists") from None
+    prefilled = _prefill(picture)
     audit_record(
         action="situation_picture.created",
         actor=actor,
         target=picture,
         request=request,
-        details={"period_kind": period.kind, "period_start": period.start.isoformat()},
+        details={
+            "period_kind": period.kind,
+            "period_start": period.start.isoformat(),
+            "basis_sections": [section["key"] for section in picture.basis.get("sections", [])],
+            "prefilled": prefilled,
+        },
     )
     return picture
+
+
+def _prefill(picture: SituationPicture) -> list[str]:
+    """Compile the new draft's basis and write its starting texts into the empty narrative
+    fields; the fields written. The analysts edit the text from there."""
+    picture.basis = situation_basis_compute(picture=picture)
+    written = []
+    for field, text in basis_starting_texts(picture.basis).items():
+        if field in TEXT_FIELDS and not getattr(picture, field):
+            setattr(picture, field, mask_identity_numbers(text)[0])
+            written.append(field)
+    picture.save(update_fields=["basis", *written, "updated_at"])
+    return written
 
 
 @dataclass(frozen=True)
@@ -173,6 +200,54 @@ def situation_picture_update(
         details=details,
     )
     return SituationPictureWrite(locked, masked_total, withdrawn)
+
+
+@transaction.atomic
+def situation_picture_refresh_basis(
+    *, actor, picture: SituationPicture, version: int | None = None, request=None
+) -> SituationPictureWrite:
+    """Compile a draft's basis again (new reports, a problem solved, a measure followed up).
+
+    The text is left as the analysts wrote it. A basis that says something new withdraws the
+    signatures already given, as a change of text does: they were given to the figures shown
+    then. ``version`` (when given) is the one the editor read; a picture saved since is not
+    refreshed unseen. An agreed picture keeps the basis it was agreed with.
+    """
+    _check_may_edit(actor, picture.district_id)
+    locked = SituationPicture.objects.select_for_update().get(pk=picture.pk)
+    _check_draft(locked)
+    if version is not None and locked.version != version:
+        raise SituationPictureConflict(
+            _("The situation picture changed after you opened it. Read it again, then update."),
+            current=locked,
+        )
+    basis = situation_basis_compute(picture=locked)
+    if basis_content(basis) == basis_content(locked.basis):
+        # Nothing new: keep the picture as signed, only note when it was checked.
+        locked.basis = basis
+        locked.save(update_fields=["basis", "updated_at"])
+        return SituationPictureWrite(locked, 0, ())
+    signatures = list(locked.signatures.select_related("organisation"))
+    withdrawn = tuple(signature.organisation.name for signature in signatures)
+    if signatures:
+        locked.signatures.all().delete()
+    locked.basis = basis
+    locked.version += 1
+    locked.save(update_fields=["basis", "version", "updated_at"])
+    details = {
+        "version": locked.version,
+        "basis_sections": [section["key"] for section in basis["sections"]],
+    }
+    if signatures:
+        details["withdrawn_signatures"] = [s.organisation_id for s in signatures]
+    audit_record(
+        action="situation_picture.basis_refreshed",
+        actor=actor,
+        target=locked,
+        request=request,
+        details=details,
+    )
+    return SituationPictureWrite(locked, 0, withdrawn)
 
 
 @transaction.atomic

@@ -7,6 +7,11 @@ urlpatterns = [
     path("ny/", situation.SituationPictureCreateView.as_view(), name="situationpicture_create"),
     path("<int:pk>/", situation.picture_detail, name="situationpicture_detail"),
     path("<int:pk>/redigera/", situation.picture_update, name="situationpicture_update"),
+    path(
+        "<int:pk>/underlag/",
+        situation.picture_refresh_basis,
+        name="situationpicture_refresh_basis",
+    ),
     path("<int:pk>/signera/", situation.picture_sign, name="situationpicture_sign"),
     path("<int:pk>/pdf/", situation.picture_pdf, name="situationpicture_pdf"),
 ]

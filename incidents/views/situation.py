@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,6 +21,7 @@ from core.messages import tell_masked_identity_numbers
 from incidents.choices import PictureStatus
 from incidents.forms_situation import (
     SituationPictureCreateForm,
+    SituationPictureRefreshBasisForm,
     SituationPictureSignForm,
     SituationPictureUpdateForm,
 )
@@ -28,6 +30,7 @@ from incidents.selectors.situation import (
     situation_figures_for_picture,
     situation_picture_list,
 )
+from incidents.selectors.situation_basis import situation_basis_present
 from incidents.selectors.situation_display import (
     situation_chart_svg,
     situation_figures_present,
@@ -37,6 +40,7 @@ from incidents.services.situation import (
     SituationPictureConflict,
     situation_picture_create,
     situation_picture_export_pdf,
+    situation_picture_refresh_basis,
     situation_picture_sign,
     situation_picture_update,
 )
@@ -122,6 +126,7 @@ def picture_detail(request, pk: int):
     is_draft = picture.status == PictureStatus.DRAFT
     signed_ids = {signature.organisation_id for signature in signatures}
     unsigned_ids = organisation_ids(request.user, SIGN, picture) - signed_ids
+    may_edit = is_draft and can(request.user, EDIT, picture)
     return render(
         request,
         "incidents/situationpicture_detail.html",
@@ -131,9 +136,12 @@ def picture_detail(request, pk: int):
             "figures": figures,
             "chart": situation_chart_svg(figures=figures),
             "signatures": signatures,
-            "may_edit": is_draft and can(request.user, EDIT, picture),
+            "may_edit": may_edit,
             "may_sign": is_draft and bool(unsigned_ids),
             "sign_form": SituationPictureSignForm(initial={"version": picture.version}),
+            "basis": situation_basis_present(picture.basis),
+            "may_refresh": may_edit,
+            "refresh_form": SituationPictureRefreshBasisForm(initial={"version": picture.version}),
         },
     )
 
@@ -193,6 +201,37 @@ def _tell_about_the_save(request, result) -> None:
             _("The text changed, so these signatures were withdrawn: %(names)s.")
             % {"names": ", ".join(result.withdrawn_signatures)},
         )
+
+
+@require_POST
+def picture_refresh_basis(request, pk: int):
+    """Compile a draft's basis again; its text stays as written."""
+    picture = _visible_picture(request, pk)
+    if not can(request.user, EDIT, picture):
+        raise PermissionDenied
+    form = SituationPictureRefreshBasisForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The request could not be read. Please try again."))
+        return redirect("incidents:situationpicture_detail", pk=picture.pk)
+    try:
+        result = situation_picture_refresh_basis(
+            actor=request.user,
+            picture=picture,
+            version=form.cleaned_data["version"],
+            request=request,
+        )
+    except DomainError as error:
+        # An agreed picture, or one changed since it was read (SituationPictureConflict).
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The basis was updated. The text is as you wrote it."))
+        if result.withdrawn_signatures:
+            messages.warning(
+                request,
+                _("The basis changed, so these signatures were withdrawn: %(names)s.")
+                % {"names": ", ".join(result.withdrawn_signatures)},
+            )
+    return redirect(f"{reverse('incidents:situationpicture_detail', args=[picture.pk])}#underlag")
 
 
 @require_POST

@@ -98,6 +98,12 @@ CASES = {
         lambda fx: reverse("incidents:situationpicture_detail", args=[fx.picture.pk]),
         action=lambda fx: reverse("incidents:situationpicture_sign", args=[fx.picture.pk]),
     ),
+    "situation_refresh_basis": FormCase(
+        (incidents.forms_situation.SituationPictureRefreshBasisForm,),
+        "social_centrum",
+        lambda fx: reverse("incidents:situationpicture_detail", args=[fx.picture.pk]),
+        action=lambda fx: reverse("incidents:situationpicture_refresh_basis", args=[fx.picture.pk]),
+    ),
     "import_upload": FormCase(
         (incidents.forms_imports.ImportUploadForm,),
         "partner",

@@ -1,0 +1,256 @@
+"""The sections of a lägesbild draft that the rest of issue #12 fills: the period's alerts, its
+hotspots and the measured effect of each measure.
+
+Each has a row type and a section builder here, tested on hand-made rows; what is left to
+connect is the function that fetches them (``period_alerts``, ``period_hotspots``,
+``measure_effect``), a few lines each once ``analysis.alerts``, ``analysis.hotspots`` and
+``analysis.evaluation`` exist. Until then they return None and the draft has no such section
+(or column).
+
+**What they may fetch.** The section is stored on the picture and shown to every reader of it,
+so fetch as for a reader whose partnership reach is the picture's district only
+(``context.district_ids``), whoever started the draft: the district's alerts (the district
+and its mellanområden), hotspots computed over the district's mellanområden only, and effects
+of measures whose target, comparison and buffer areas all lie within the district.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext
+
+from analysis.draft.context import DraftContext, decimal, in_sentence, join_words, whole
+from incidents.selectors.situation_basis import BasisCell, BasisLink, BasisRow, DraftSection
+
+ALERTS_TITLE = gettext_lazy("Alerts of the period")
+HOTSPOTS_TITLE = gettext_lazy("Hotspots of the period")
+SHARED_NOTE = gettext_lazy("The section is built on the reports shared in the partnership.")
+
+
+# --- Alerts -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    """One alert of the period, as the draft shows it."""
+
+    area: str  # the district's or the mellanområde's name
+    category: str  # the main category's name
+    week: date  # the Monday of the alerting week
+    observed: int
+    expected: float
+    upper: float  # the threshold the week exceeded
+    reading: str  # how unusual, in words ("happens less than once in a hundred weeks")
+    link: BasisLink | None = None  # the alert (or the dashboard it is shown on)
+    source: str = ""  # the same in words, for print
+
+
+def alerts_section(
+    context: DraftContext, alerts: Sequence[AlertRow], *, method: str = ""
+) -> DraftSection:
+    """The alerts section from the period's ``alerts`` (of the district and its mellanområden,
+    in the picture's period); ``method`` names the method in the note."""
+    rows = tuple(
+        BasisRow(
+            cells=(
+                BasisCell(alert.area, alert.link),
+                BasisCell(alert.category),
+                BasisCell(_week(alert.week)),
+                BasisCell(whole(alert.observed), alert.link),
+                BasisCell(decimal(alert.expected, 1)),
+                BasisCell(decimal(alert.upper, 1)),
+                BasisCell(alert.reading),
+            ),
+            source=alert.source,
+            link=alert.link,
+        )
+        for alert in sorted(alerts, key=lambda a: (a.week, a.area, a.category))
+    )
+    if alerts:
+        named = [
+            _(
+                "%(category)s in %(area)s in week %(week)s (%(observed)s reports, %(expected)s "
+                "expected)"
+            )
+            % {
+                "category": alert.category,
+                "area": alert.area,
+                "week": _week(alert.week),
+                "observed": whole(alert.observed),
+                "expected": decimal(alert.expected, 1),
+            }
+            for alert in sorted(alerts, key=lambda a: (a.week, a.area, a.category))
+        ]
+        text = ngettext(
+            "In %(period)s the trend watch raised %(count)s alert: %(alerts)s.",
+            "In %(period)s the trend watch raised %(count)s alerts: %(alerts)s.",
+            len(alerts),
+        ) % {
+            "period": in_sentence(context.period),
+            "count": whole(len(alerts)),
+            "alerts": join_words(named),
+        }
+    else:
+        text = _("In %(period)s the trend watch raised no alert in %(district)s.") % {
+            "period": in_sentence(context.period),
+            "district": context.district.name,
+        }
+    return DraftSection(
+        key="alerts",
+        title=str(ALERTS_TITLE),
+        field="developments",
+        text=text,
+        columns=(
+            _("Area"),
+            _("Main category"),
+            _("Week"),
+            pgettext("situation basis", "Observed"),
+            pgettext("situation basis", "Expected"),
+            pgettext("situation basis", "Upper bound"),
+            pgettext("situation basis", "How unusual"),
+        ),
+        rows=rows,
+        note=" ".join(part for part in (method, str(SHARED_NOTE)) if part),
+    )
+
+
+def _week(monday: date) -> str:
+    year, week, _day = monday.isocalendar()
+    return f"{week}/{year}"
+
+
+def period_alerts(context: DraftContext) -> DraftSection | None:
+    """The alerts raised in the picture's period for the district and its mellanområden, by
+    main category: each with its observed and expected count, the upper bound and how unusual
+    the week is in words, linked to the alert.
+
+    To connect (issue #12 item 1): fetch the period's alerts of ``context.district`` (and its
+    mellanområden) from ``analysis.alerts`` and return
+    ``alerts_section(context, [AlertRow(...) for alert in alerts], method=...)``. None until
+    then: the draft has no alerts section.
+    """
+    return None
+
+
+period_alerts.title = ALERTS_TITLE
+
+
+# --- Hotspots -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HotspotRow:
+    """One mellanområde found significantly above expectation in the period."""
+
+    area: str  # the mellanområde's name
+    category: str  # the main category's name, or "all reports"
+    observed: int
+    expected: float
+    rate: str  # its rate as shown, with its unit ("4,2 per 1 000 invånare", "31,0 per km²")
+    significance: str  # e.g. "Gi* z = 3,1; q = 0,01"
+    link: BasisLink | None = None
+    source: str = ""
+
+
+def hotspots_section(
+    context: DraftContext, hotspots: Sequence[HotspotRow], *, method: str = ""
+) -> DraftSection:
+    """The hotspots section from the period's ``hotspots`` among the district's
+    mellanområden; ``method`` names the method and the normalisation in the note."""
+    ordered = sorted(hotspots, key=lambda h: (h.category, h.area))
+    rows = tuple(
+        BasisRow(
+            cells=(
+                BasisCell(hotspot.area, hotspot.link),
+                BasisCell(hotspot.category),
+                BasisCell(whole(hotspot.observed), hotspot.link),
+                BasisCell(decimal(hotspot.expected, 1)),
+                BasisCell(hotspot.rate),
+                BasisCell(hotspot.significance),
+            ),
+            source=hotspot.source,
+            link=hotspot.link,
+        )
+        for hotspot in ordered
+    )
+    if hotspots:
+        named = [
+            _("%(category)s in %(area)s (%(observed)s reports, %(expected)s expected)")
+            % {
+                "category": hotspot.category,
+                "area": hotspot.area,
+                "observed": whole(hotspot.observed),
+                "expected": decimal(hotspot.expected, 1),
+            }
+            for hotspot in ordered
+        ]
+        text = _("Significantly more reports than expected in %(period)s: %(hotspots)s.") % {
+            "period": in_sentence(context.period),
+            "hotspots": join_words(named),
+        }
+    else:
+        text = _(
+            "In %(period)s no intermediate area of %(district)s had significantly more "
+            "reports than expected."
+        ) % {"period": in_sentence(context.period), "district": context.district.name}
+    return DraftSection(
+        key="hotspots",
+        title=str(HOTSPOTS_TITLE),
+        field="focus_places",
+        text=text,
+        columns=(
+            _("Intermediate area"),
+            _("Main category"),
+            pgettext("situation basis", "Observed"),
+            pgettext("situation basis", "Expected"),
+            pgettext("situation basis", "Rate"),
+            pgettext("situation basis", "Significance"),
+        ),
+        rows=rows,
+        note=" ".join(part for part in (method, str(SHARED_NOTE)) if part),
+    )
+
+
+def period_hotspots(context: DraftContext) -> DraftSection | None:
+    """The mellanområden of the district with significantly more reports than expected in the
+    picture's period, by main category: observed and expected, the rate with its unit (per
+    1,000 inhabitants or per km²) and the significance after the FDR correction, linked to
+    the hotspot map or table.
+
+    To connect (issue #12 item 2): compute the period's hotspots over the district's
+    mellanområden only (``context.district_ids``) with ``analysis.hotspots`` and return
+    ``hotspots_section(context, [HotspotRow(...) for hotspot in found], method=...)``. None
+    until then: the draft has no hotspots section.
+    """
+    return None
+
+
+period_hotspots.title = HOTSPOTS_TITLE
+
+
+# --- The effect of a measure ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeasureEffect:
+    """A measure's measured effect as the measures section shows it."""
+
+    text: str  # the table cell: "−30 % (95 % KI −45 till −10 %)"
+    sentence: str = ""  # the plain-Swedish reading for the starting text, a whole sentence
+    link: BasisLink | None = None  # the evaluation
+
+
+def measure_effect(measure, context: DraftContext) -> MeasureEffect | None:
+    """The measured effect of ``measure`` (a plans ``Measure`` of the district's plan): the
+    ratio of rate ratios against the comparison area with its interval and the displacement
+    quotient, read in plain Swedish ("minskade med 30 % (95 % KI 10–45 %) jämfört med
+    jämförelseområdet; inga tecken på förflyttning").
+
+    To connect (issue #12 item 3): read the measure's stored evaluation design and estimate
+    from ``analysis.evaluation`` / the plans evaluation model; return None unless its target,
+    comparison and buffer areas all lie within ``context.district_ids`` and an estimate
+    exists. None until then: the measures section has no effect column.
+    """
+    return None
