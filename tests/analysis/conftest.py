@@ -8,12 +8,14 @@ import pytest
 from django.utils import timezone
 
 from accounts.choices import Confidentiality
+from analysis.models import Alert, AlertLevel
 from areas.models import IntermediateArea
 from incidents.choices import ReportStatus, SourceKind
 from incidents.models import Category
 from overview.models import ReportDayCount
 from tests.plans.conftest import plan, problem  # noqa: F401 - shared fixtures
 
+WEEK = date(2026, 11, 16)
 TODAY = date(2026, 11, 25)  # a Wednesday: the last complete week began on 2026-11-16
 LATEST = date(2026, 11, 16)
 WEEKS = 3 * 52 + 30
@@ -65,3 +67,18 @@ def history(centrum, hisingen, centrum_area, main_category, organisations):
     write_weeks(rng.poisson(6, WEEKS), district=hisingen, area=None, category=main_category,
                 organisation=organisations["sf_hisingen"])  # fmt: skip
     return counts
+
+
+def make_alert(district, *, area=None, week=WEEK, alarm=True, **fields):
+    values = {"observed": 23, "expected": 9.0, "upper": 16.0, "score": 2.0, "p_value": 0.002}
+    values |= {"method": "farrington"} | fields
+    return Alert.objects.create(
+        level=AlertLevel.INTERMEDIATE_AREA if area else AlertLevel.DISTRICT,
+        district=district,
+        intermediate_area=area,
+        category=Category.objects.filter(parent__isnull=True).order_by("code").first(),
+        week=week,
+        alarm=alarm,
+        computed_at=timezone.now(),
+        **values,
+    )

@@ -3,34 +3,17 @@
 from datetime import date
 
 import pytest
-from django.utils import timezone
 
 from accounts.choices import ApiScope
-from analysis.models import Alert, AlertLevel
 from areas.models import IntermediateArea
-from incidents.models import Category
+from tests.analysis.conftest import make_alert
 
 URL = "/api/v1/overview/alerts/"
-WEEK = date(2026, 11, 16)
-
-
-def make_alert(district, *, area=None, week=WEEK, alarm=True, **fields):
-    values = {"observed": 23, "expected": 9.0, "upper": 16.0, "score": 2.0, "p_value": 0.002}
-    values |= {"method": "farrington"} | fields
-    return Alert.objects.create(
-        level=AlertLevel.INTERMEDIATE_AREA if area else AlertLevel.DISTRICT,
-        district=district,
-        intermediate_area=area,
-        category=Category.objects.filter(parent__isnull=True).order_by("code").first(),
-        week=week,
-        alarm=alarm,
-        computed_at=timezone.now(),
-        **values,
-    )
 
 
 @pytest.fixture
 def alerts(centrum, hisingen):
+    """Two alarms in Centrum (the district, a mellanområde), one in Hisingen, one quiet."""
     area = IntermediateArea.objects.filter(district=centrum).order_by("code").first()
     return {
         "centrum": make_alert(centrum),
