@@ -263,22 +263,25 @@ def alerts_section(user, *, district: District | None = None) -> AlertSection | 
         return None
     if district is not None and district_ids is not None and district.pk not in district_ids:
         return None
-    latest = alerts_latest_week()
-    if latest is None:
-        return AlertSection(None, [], [], 0)
-    since = latest - timedelta(weeks=CURRENT_WEEKS - 1)
-    alarms = list(
-        alerts_visible(user, district=district, week_from=since).order_by(
-            "-week", "-score", "district__code", "intermediate_area__code"
-        )
+    # One query (a dashboard's budget): the alarms of the last four weeks, and the cells of the
+    # latest week that could not be judged or only on the fallback.
+    since = last_complete_week() - timedelta(weeks=CURRENT_WEEKS - 1)
+    rows = list(
+        alerts_visible(user, district=district, week_from=since, alarms_only=False)
+        .filter(Q(alarm=True) | Q(method__in=["too_little_data", "fallback"]))
+        .order_by("-week", "-score", "district__code", "intermediate_area__code", "category__name")
     )
-    cells = alerts_visible(user, district=district, week_from=latest, alarms_only=False)
-    too_little = list(
-        cells.filter(method="too_little_data", level=AlertLevel.DISTRICT).order_by(
-            "district__code", "category__name"
-        )
-    )
-    return AlertSection(latest, alarms, too_little, cells.filter(method="fallback").count())
+    latest = max((row.week for row in rows), default=None)
+    alarms = [row for row in rows if row.alarm]
+    current = [row for row in rows if row.week == latest and not row.alarm]
+    too_little = [
+        row
+        for row in current
+        if row.method == "too_little_data" and row.level == AlertLevel.DISTRICT
+    ]
+    too_little.sort(key=lambda row: (row.district.code, row.category.name))
+    fallback = sum(row.method == "fallback" for row in current)
+    return AlertSection(latest, alarms, too_little, fallback)
 
 
 def alert_problem_initial(alert: Alert) -> dict:

@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from analysis.alerts import last_complete_week
 from analysis.models import Alert
 from areas.models import IntermediateArea, PrimaryArea
 from plans.models import Problem
@@ -12,10 +13,13 @@ SECTION = 'id="analysis-alerts"'
 
 def _alerts(centrum, hisingen):
     area = IntermediateArea.objects.filter(district=centrum).order_by("code").first()
+    week = last_complete_week()  # the dashboards show the last four weeks from today
     return (
-        make_alert(centrum, area=area, observed=31, expected=6.2, upper=13.0),
-        make_alert(hisingen, observed=19, expected=8.0, upper=15.0),
-        make_alert(centrum, alarm=False, method="too_little_data", expected=None, upper=None),
+        make_alert(centrum, area=area, week=week, observed=31, expected=6.2, upper=13.0),
+        make_alert(hisingen, week=week, observed=19, expected=8.0, upper=15.0),
+        make_alert(
+            centrum, week=week, alarm=False, method="too_little_data", expected=None, upper=None
+        ),
     )
 
 
@@ -44,7 +48,7 @@ def test_it_shows_district_staff_their_district_only(client, social_hisingen, ce
 
 
 def test_it_hides_the_section_from_partners(client, partner, centrum, hisingen, nordost):
-    make_alert(nordost)
+    make_alert(nordost, week=last_complete_week())
     client.force_login(partner)
     response = client.get(reverse("overview:district", args=["nordost"]))
     assert response.status_code == 200 and SECTION not in response.content.decode()
