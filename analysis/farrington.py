@@ -229,7 +229,7 @@ def two_thirds_upper(mu, phi, var_eta, alpha=ALPHA) -> np.ndarray:
     mu = np.maximum(mu, _EPS)
     tau = phi * mu + mu**2 * var_eta
     z = stats.norm.ppf(1 - alpha)
-    return mu * (1 + (2 / 3) * z * np.sqrt(tau / mu)) ** 1.5
+    return mu * (1 + (2 / 3) * z * np.sqrt(tau) / mu) ** 1.5
 
 
 def upper_tail(observed, mu, phi) -> np.ndarray:

@@ -145,3 +145,14 @@ def test_it_flags_a_doubling_for_four_weeks():
     _table(f"Power against a doubling for 4 weeks, {RUNS} seeded runs", rows)
     assert powers[5, None] >= 0.75
     assert all(power >= 0.8 for (base, _), power in powers.items() if base >= 6), powers
+
+
+def test_it_offers_farringtons_two_thirds_power_bound_close_to_the_quantile():
+    mu, phi = np.array([2.0, 10.0, 50.0]), np.array([1.0, 1.5, 2.0])
+    quantile = F.negative_binomial_upper(mu, phi, 0.005)
+    two_thirds = F.two_thirds_upper(mu, phi, np.zeros(3), 0.005)
+    assert np.all(np.abs(two_thirds - quantile) <= 0.15 * quantile + 1)
+    rng = np.random.default_rng(4)
+    y = _draw(rng, _means(8, 3), None)
+    result = F.evaluate_week(y, WEEKS - 1, threshold="two_thirds")
+    assert np.all(result.upper > result.expected)
