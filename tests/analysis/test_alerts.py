@@ -97,3 +97,11 @@ def test_it_shows_alerts_only_to_who_reads_the_districts_shared_records(
     assert not alerts_visible(social_hisingen).filter(district=centrum).exists()
     for nobody in (partner, administrator):
         assert not alerts_visible(nobody, alarms_only=False).exists()
+
+
+def test_the_beat_runs_the_task_hourly(settings):
+    from trygg.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["analysis-alerts"]
+    assert entry["task"] == "analysis.alerts" and entry["task"] in app.tasks
+    assert entry["options"]["expires"] < entry["schedule"] == 3600
