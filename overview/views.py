@@ -12,7 +12,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.access import access_for
+from accounts.access import EDIT, access_for, can
+from analysis.alerts import alerts_section
 from areas.models import District
 from overview.charts import Bars, Line, bar_chart_svg, line_chart_svg
 from overview.selectors.counts import aggregate_district_ids
@@ -26,6 +27,7 @@ from overview.selectors.periods import (
     period_value,
 )
 from overview.selectors.retention import retention_due
+from plans.models import Problem
 
 TEMPLATE = "overview/dashboard.html"
 
@@ -103,6 +105,8 @@ def _render(request, dashboard: Dashboard, *, understood: bool):
         ),
         "tile_url": settings.TRYGG_MAP_TILE_URL,
         "tile_attribution": settings.TRYGG_MAP_TILE_ATTRIBUTION,
+        "alerts": alerts_section(request.user, district=dashboard.district),
+        "alerts_can_make_problem": can(request.user, EDIT, Problem),
     }
     return render(request, TEMPLATE, context)
 

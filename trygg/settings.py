@@ -400,6 +400,13 @@ CELERY_BEAT_SCHEDULE["overview-rollup-sweep"] = {
     "schedule": float(TRYGG_ROLLUP_SWEEP_SECONDS),
     "options": {"expires": max(1, TRYGG_ROLLUP_SWEEP_SECONDS * 4 // 5)},
 }
+# The trend alerts (analysis.alerts) read the rollups; weekly counts move only as they do,
+# so once an hour is plenty (a run takes seconds). It expires before the next.
+CELERY_BEAT_SCHEDULE["analysis-alerts"] = {
+    "task": "analysis.alerts",
+    "schedule": 3600.0,
+    "options": {"expires": 3000},
+}
 
 # Retention (gallring, overview.services.retention): every night a report's free text (and
 # whatever else could name a person or an exact spot) is cleared when it is past the first age,
