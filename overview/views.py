@@ -18,6 +18,7 @@ from overview.charts import Bars, Line, bar_chart_svg, line_chart_svg
 from overview.selectors.counts import aggregate_district_ids
 from overview.selectors.dashboard import Dashboard, Series, dashboard_compute
 from overview.selectors.geography import map_density
+from overview.selectors.hotspots import hotspot_categories, hotspots_for
 from overview.selectors.periods import (
     period_choices,
     period_default,
@@ -71,6 +72,30 @@ def _category_chart(dashboard: Dashboard):
     )
 
 
+def _hotspots(request, dashboard: Dashboard) -> dict:
+    """The hotspots section's context: the analysis of the dashboard's period and area for
+    the category asked for (``?hotspot_category=``, a main category's code; else all), or
+    None where the viewer reads no partnership records there (the section is then hidden)."""
+    categories = hotspot_categories()
+    asked = request.GET.get("hotspot_category") or ""
+    category = next((c for c in categories if c.code == asked), None)
+    try:
+        analysis = hotspots_for(
+            request.user,
+            period=(dashboard.current.start, dashboard.current.end),
+            category=category,
+            district=dashboard.district,
+        )
+    except PermissionDenied:
+        analysis = None
+    return {
+        "hotspots": analysis,
+        "hotspot_categories": categories,
+        "hotspot_category": category.code if category else "",
+        "hotspot_map": [row.code for row in analysis.hotspots] if analysis else [],
+    }
+
+
 def _render(request, dashboard: Dashboard, *, understood: bool):
     period = dashboard.current
     count_label = _("reports")
@@ -103,6 +128,7 @@ def _render(request, dashboard: Dashboard, *, understood: bool):
         ),
         "tile_url": settings.TRYGG_MAP_TILE_URL,
         "tile_attribution": settings.TRYGG_MAP_TILE_ATTRIBUTION,
+        **_hotspots(request, dashboard),
     }
     return render(request, TEMPLATE, context)
 
