@@ -13,6 +13,7 @@ Distances are measured in kilometres on a plane tangent at the city (as ``area_k
 tolerance means the same east–west as north–south.
 """
 
+import hashlib
 import math
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
@@ -53,7 +54,7 @@ def contiguity(
     return {key: frozenset(value) for key, value in found.items()}
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=16)
 def _neighbours_of(fingerprint: str) -> dict[int, frozenset[int]]:
     from areas.models import IntermediateArea
 
@@ -87,13 +88,29 @@ def _fingerprint() -> str:
     )["digest"]
 
 
-def neighbours() -> dict[int, frozenset[int]]:
+def neighbours(*, fingerprint: str | None = None) -> dict[int, frozenset[int]]:
     """IntermediateArea id → the ids of the mellanområden bordering on it (queen contiguity).
 
     Cached per process and per version of the polygons (``_fingerprint``): the polygons change
     only when an administrator reloads the geography, and then the next call recomputes.
-    Areas without a polygon are left out."""
-    return dict(_neighbours_of(_fingerprint()))
+    Areas without a polygon are left out. A caller that already read the polygons' digests
+    (``boundary_digest``) may pass a ``fingerprint`` made of them (``fingerprint_of``) and
+    save the query; it must cover at least the areas whose contiguity it uses."""
+    return dict(_neighbours_of(fingerprint or _fingerprint()))
+
+
+def boundary_digest():
+    """An annotation: the md5 of an IntermediateArea's polygon, for ``fingerprint_of``."""
+    from django.db.models import TextField
+    from django.db.models.functions import MD5, Cast
+
+    return MD5(Cast("boundary", TextField()))
+
+
+def fingerprint_of(digests: Mapping[int, str]) -> str:
+    """A fingerprint for ``neighbours`` from some areas' ids and ``boundary_digest``s."""
+    joined = ",".join(f"{key}:{digests[key]}" for key in sorted(digests))
+    return "some:" + hashlib.md5(joined.encode(), usedforsecurity=False).hexdigest()
 
 
 def restricted(graph: Mapping[int, Iterable[int]], ids: Iterable[int]) -> dict[int, frozenset]:

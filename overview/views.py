@@ -14,11 +14,12 @@ from django.views import View
 
 from accounts.access import access_for
 from areas.models import District
+from incidents.models import Category
 from overview.charts import Bars, Line, bar_chart_svg, line_chart_svg
 from overview.selectors.counts import aggregate_district_ids
 from overview.selectors.dashboard import Dashboard, Series, dashboard_compute
 from overview.selectors.geography import map_density
-from overview.selectors.hotspots import hotspot_categories, hotspots_for
+from overview.selectors.hotspots import hotspots_for
 from overview.selectors.periods import (
     period_choices,
     period_default,
@@ -76,9 +77,12 @@ def _hotspots(request, dashboard: Dashboard) -> dict:
     """The hotspots section's context: the analysis of the dashboard's period and area for
     the category asked for (``?hotspot_category=``, a main category's code; else all), or
     None where the viewer reads no partnership records there (the section is then hidden)."""
-    categories = hotspot_categories()
+    # The choices are the dashboard's main categories (those with reports in the period: any
+    # other has too few data); the one asked for is read only when asked.
     asked = request.GET.get("hotspot_category") or ""
-    category = next((c for c in categories if c.code == asked), None)
+    category = None
+    if asked:
+        category = Category.objects.filter(code=asked, parent__isnull=True).first()
     try:
         analysis = hotspots_for(
             request.user,
@@ -90,7 +94,7 @@ def _hotspots(request, dashboard: Dashboard) -> dict:
         analysis = None
     return {
         "hotspots": analysis,
-        "hotspot_categories": categories,
+        "hotspot_categories": [(row.key, row.label) for row in dashboard.main_categories],
         "hotspot_category": category.code if category else "",
         "hotspot_map": [row.code for row in analysis.hotspots] if analysis else [],
     }

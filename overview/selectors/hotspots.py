@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import partnership_district_ids
 from accounts.choices import Confidentiality
-from analysis.geography import neighbours, restricted
+from analysis.geography import boundary_digest, fingerprint_of, neighbours, restricted
 from analysis.hotspots import MIN_AREAS, MIN_REPORTS, Q_LEVEL, enough_data, hotspots_compute
 from areas.models import District, IntermediateArea
 from incidents.models import Category
@@ -113,11 +113,6 @@ class HotspotAnalysis:
         return MIN_REPORTS
 
 
-def hotspot_categories() -> list[Category]:
-    """The categories an analysis can be asked for: the main ones."""
-    return list(Category.objects.filter(parent__isnull=True).order_by("name"))
-
-
 def hotspots_for(
     user,
     *,
@@ -136,7 +131,12 @@ def hotspots_for(
     if district is not None and reach is not None and district.pk not in reach:
         raise PermissionDenied(_("You may not see the analysis of this district."))
     start, end = period
-    areas = IntermediateArea.objects.select_related("district").filter(boundary__isnull=False)
+    areas = (
+        IntermediateArea.objects.select_related("district")
+        .filter(boundary__isnull=False)
+        .defer("boundary")
+        .annotate(digest=boundary_digest())
+    )
     if district is not None:
         areas = areas.filter(district=district)
     elif reach is not None:
@@ -161,7 +161,8 @@ def hotspots_for(
             for a, count, size in zip(areas, values, exposures, strict=True)
         ]
         return HotspotAnalysis(**analysis, enough_data=False, rows=rows)
-    graph = restricted(neighbours(), keys)
+    fingerprint = fingerprint_of({area.pk: area.digest for area in areas})
+    graph = restricted(neighbours(fingerprint=fingerprint), keys)
     results = hotspots_compute(keys, values, exposures, graph)
     by_pk = {area.pk: area for area in areas}
     rows = [
