@@ -19,7 +19,7 @@ assumptions and its limits are in ``docs/analysis/hotspots.md``; in short:
   expected count (an area is not called a hotspot for its neighbours' reports alone).
 - **Gi\\* z** (Ord & Getis 1995) of the rates is reported beside it, as the usual description
   of a cluster of high rates. Its normal-approximation p-value is *not* used: with 36 areas
-  and small, skewed counts it alarmed in 8–9 % of uniform cities (the calibration table in
+  and small, skewed counts it alarmed in 8–14 % of uniform cities (the calibration table in
   the docs), where at most 5 % are allowed.
 """
 
