@@ -116,6 +116,11 @@ class HotspotsSerializer(serializers.Serializer):
         help_text="What the rates are per: `area_km2` (no population is known per mellanområde).",
     )
     q_level = serializers.FloatField(help_text="The false discovery rate a hotspot is held to.")
+    dispersion = serializers.FloatField(
+        help_text="φ: how much more the areas' counts vary than chance would (1: not more, "
+        "or fewer than 20 areas, too few to tell). The tests allow for it, so a hotspot "
+        "stands out from how areas usually differ."
+    )
     enough_data = serializers.BooleanField(
         help_text="False when too few areas or reports (or no analysis for you): no hotspot "
         "is then named."
@@ -138,6 +143,7 @@ EXAMPLE = OpenApiExample(
         "district": "nordost",
         "normalisation": "area_km2",
         "q_level": 0.05,
+        "dispersion": 1.0,
         "enough_data": True,
         "counted": "partnership",
         "results": [
@@ -174,7 +180,8 @@ class HotspotsView(ApiViewMixin, APIView):
         description=(
             "The mellanområden with significantly more reports than expected from `start` "
             "to `end`: each area's count against the rate of all areas analysed, per km², "
-            "exact binomial tests of the area and of its Gi* neighbourhood, "
+            "exact binomial tests of the area and of its Gi* neighbourhood (allowing for the "
+            "areas' extra variation, `dispersion`, from 20 areas up), "
             "Benjamini–Hochberg at q = 0.05. Every area analysed is listed, hotspots "
             "first.\n\n"
             "**Made of.** Only the reports shared in the partnership (never an "
@@ -207,6 +214,7 @@ class HotspotsView(ApiViewMixin, APIView):
             "district": data["district"].slug if data.get("district") else None,
             "normalisation": analysis.normalisation if analysis else NORMALISATION_AREA,
             "q_level": Q_LEVEL,
+            "dispersion": analysis.dispersion if analysis else 1.0,
             "enough_data": bool(analysis and analysis.enough_data),
             "counted": "partnership",
             "results": analysis.rows if analysis else [],

@@ -91,6 +91,9 @@ class HotspotAnalysis:
     normalisation: str
     enough_data: bool
     rows: list[HotspotRow]  # every area analysed, most significant first
+    # How much more the areas' counts vary than chance would (φ, 1: not more, or too few
+    # areas to tell); the tests allow for it (``analysis.hotspots.dispersion``).
+    dispersion: float = 1.0
 
     @property
     def hotspots(self) -> list[HotspotRow]:
@@ -182,7 +185,9 @@ def hotspots_for(
         for result in results
     ]
     rows.sort(key=lambda row: (not row.hotspot, row.q, row.code))
-    return HotspotAnalysis(**analysis, enough_data=True, rows=rows)
+    return HotspotAnalysis(
+        **analysis, enough_data=True, rows=rows, dispersion=results[0].dispersion
+    )
 
 
 def _km2(area: IntermediateArea) -> float:

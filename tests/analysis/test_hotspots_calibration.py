@@ -10,6 +10,7 @@ from tests.analysis.hotspot_calibration import (
     SEEDS,
     UNIFORM,
     UNIFORM_SEEDS,
+    heterogeneous,
     run,
 )
 
@@ -33,3 +34,24 @@ def test_it_shows_why_gi_star_with_normal_p_values_was_not_taken():
     # cities: the reason the portal's p-values are exact (docs/analysis/hotspots.md).
     result = run(UNIFORM[0], UNIFORM_SEEDS)
     assert result["gi_normal"] > 0.05 >= result["method"]
+
+
+def test_it_names_fewer_hotspots_where_areas_differ_as_real_ones_do():
+    # Tested against Poisson variation, a city whose areas merely differ (nothing planted)
+    # would have a fifth of its areas named hotspots at a month's reports.
+    named = heterogeneous(10000, seeds=50)
+    assert named["method"] < named["poisson"] / 2
+
+
+def test_it_allows_for_extra_variation_only_with_enough_areas():
+    import numpy as np
+
+    from analysis.hotspots import MIN_AREAS_FOR_DISPERSION, dispersion
+
+    counts = np.array([5, 50, 5, 50, 5, 50, 5, 50] * 3)
+    expected = np.full(len(counts), counts.mean())
+    share = expected / expected.sum()
+    assert dispersion(counts, expected, share) > 10
+    few = MIN_AREAS_FOR_DISPERSION - 1
+    assert dispersion(counts[:few], expected[:few], share[:few]) == 1.0
+    assert dispersion(expected, expected, share) == 1.0
