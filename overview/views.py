@@ -15,10 +15,12 @@ from django.views import View
 from accounts.access import EDIT, access_for, can
 from analysis.alerts import alerts_section
 from areas.models import District
+from incidents.models import Category
 from overview.charts import Bars, Line, bar_chart_svg, line_chart_svg
 from overview.selectors.counts import aggregate_district_ids
 from overview.selectors.dashboard import Dashboard, Series, dashboard_compute
 from overview.selectors.geography import map_density
+from overview.selectors.hotspots import hotspots_for
 from overview.selectors.periods import (
     period_choices,
     period_default,
@@ -73,6 +75,33 @@ def _category_chart(dashboard: Dashboard):
     )
 
 
+def _hotspots(request, dashboard: Dashboard) -> dict:
+    """The hotspots section's context: the analysis of the dashboard's period and area for
+    the category asked for (``?hotspot_category=``, a main category's code; else all), or
+    None where the viewer reads no partnership records there (the section is then hidden)."""
+    # The choices are the dashboard's main categories (those with reports in the period: any
+    # other has too few data); the one asked for is read only when asked.
+    asked = request.GET.get("hotspot_category") or ""
+    category = None
+    if asked:
+        category = Category.objects.filter(code=asked, parent__isnull=True).first()
+    try:
+        analysis = hotspots_for(
+            request.user,
+            period=(dashboard.current.start, dashboard.current.end),
+            category=category,
+            district=dashboard.district,
+        )
+    except PermissionDenied:
+        analysis = None
+    return {
+        "hotspots": analysis,
+        "hotspot_categories": [(row.key, row.label) for row in dashboard.main_categories],
+        "hotspot_category": category.code if category else "",
+        "hotspot_map": [row.code for row in analysis.hotspots] if analysis else [],
+    }
+
+
 def _render(request, dashboard: Dashboard, *, understood: bool):
     period = dashboard.current
     count_label = _("reports")
@@ -107,6 +136,7 @@ def _render(request, dashboard: Dashboard, *, understood: bool):
         "tile_attribution": settings.TRYGG_MAP_TILE_ATTRIBUTION,
         "alerts": alerts_section(request.user, district=dashboard.district),
         "alerts_can_make_problem": can(request.user, EDIT, Problem),
+        **_hotspots(request, dashboard),
     }
     return render(request, TEMPLATE, context)
 

@@ -10,6 +10,7 @@
 (function () {
   "use strict";
   var GOTEBORG = [57.71, 11.97];
+  var HOTSPOT = "#b2182b";
 
   // A json_script element, or (what htmx swaps in) an element with the JSON in data-json.
   function json(id) {
@@ -33,6 +34,7 @@
     (json(element.dataset.links) || []).forEach(function (district) { links[district.slug] = district.url; });
     TryggBasemap.load(element, function (data) {
       var layers = TryggBasemap.draw(map, data, { density: density, links: links });
+      outlineHotspots(layers);
       var focus = element.dataset.focus;
       var shown = data.districts.filter(function (district) { return !focus || district.slug === focus; });
       var view = L.geoJSON(shown.map(function (district) { return district.geometry; })).getBounds();
@@ -40,6 +42,19 @@
       map.fitBounds(view.isValid() ? view : layers.districts.getBounds(), { padding: [4, 4], animate: false });
       layers.relabel();
       element.dataset.ready = "1";
+    });
+  }
+
+  // The dashboards' hotspots (templates/analysis/hotspots.html): the codes of the
+  // mellanområden to outline; the table beside the map names them in text.
+  function outlineHotspots(layers) {
+    var hot = json("overview-map-hotspots") || [];
+    if (!hot.length) { return; }
+    layers.areas.eachLayer(function (layer) {
+      if (hot.indexOf(layer.area.code) !== -1) {
+        layer.setStyle({ weight: 3.5, color: HOTSPOT, opacity: 1, dashArray: null });
+        layer.bringToFront();
+      }
     });
   }
 

@@ -13,6 +13,7 @@ from areas.models import IntermediateArea
 from incidents.choices import ReportStatus, SourceKind
 from incidents.models import Category
 from overview.models import ReportDayCount
+from tests.api.conftest import make_api_client  # noqa: F401 - shared fixture
 from tests.plans.conftest import plan, problem  # noqa: F401 - shared fixtures
 
 WEEK = date(2026, 11, 16)

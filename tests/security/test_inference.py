@@ -60,6 +60,7 @@ from incidents.selectors.situation import (
 )
 from overview.selectors.counts import BY_CHOICES, overview_counts
 from overview.selectors.dashboard import dashboard_compute
+from overview.selectors.hotspots import hotspots_for
 from overview.services.rollup import rollup_changes
 from plans.models import Problem, ProblemReport
 from plans.selectors.priority import priority_inputs, priority_weights_current
@@ -311,6 +312,16 @@ def _dashboard(viewer: Viewer, slug: str | None, world: World) -> dict:
     }
 
 
+def _hotspots(viewer: Viewer, slug: str | None, world: World):
+    """The hotspots of the dashboard (issue #12): every area's figures, or None."""
+    analysis = hotspots_for(
+        viewer.principal,
+        period=(NOVEMBER.start, NOVEMBER.end),
+        district=world.geography[slug] if slug else None,
+    )
+    return None if analysis is None else (analysis.enough_data, analysis.rows)
+
+
 def _without_time(figures: dict) -> dict:
     return {key: value for key, value in figures.items() if key != "computed_at"}
 
@@ -323,6 +334,7 @@ def _shown(viewer: Viewer, queries: list[Query], world: World, joint: dict, *, f
         return shown
     for slug in viewer.dashboards:
         shown[("dashboard", slug)] = _dashboard(viewer, slug, world)
+        shown[("hotspots", slug)] = _hotspots(viewer, slug, world)
     if viewer.name in READERS_OF_JOINT_WORK:
         shown["draft"] = _without_time(
             situation_figures_for_picture(picture=joint["draft"], user=viewer.principal)
