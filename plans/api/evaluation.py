@@ -9,66 +9,66 @@ API client reads no analysis figure: ``accounts.access.partnership_district_ids`
 from rest_framework import serializers
 
 
-class AreaSerializer(serializers.Serializer):
+class EvaluationAreaSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class CategorySerializer(serializers.Serializer):
+class EvaluationCategorySerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class PeriodSerializer(serializers.Serializer):
+class EvaluationPeriodSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
 
 
-class DesignRevisionSerializer(serializers.Serializer):
+class EvaluationDesignRevisionSerializer(serializers.Serializer):
     number = serializers.IntegerField()
     reason = serializers.CharField()
     created_at = serializers.DateTimeField()
     created_by = serializers.CharField()
 
 
-class DesignSerializer(serializers.Serializer):
+class EvaluationDesignSerializer(serializers.Serializer):
     fixed_at = serializers.DateTimeField()
     fixed_by = serializers.CharField(allow_null=True, help_text="None: fixed on the start date.")
     revision = serializers.IntegerField()
-    target_areas = AreaSerializer(many=True)
-    comparison_areas = AreaSerializer(many=True)
-    buffer_areas = AreaSerializer(many=True)
-    categories = CategorySerializer(many=True, help_text="Main categories; empty: all.")
-    before = PeriodSerializer()
-    after = PeriodSerializer()
+    target_areas = EvaluationAreaSerializer(many=True)
+    comparison_areas = EvaluationAreaSerializer(many=True)
+    buffer_areas = EvaluationAreaSerializer(many=True)
+    categories = EvaluationCategorySerializer(many=True, help_text="Main categories; empty: all.")
+    before = EvaluationPeriodSerializer()
+    after = EvaluationPeriodSerializer()
     after_counted_to = serializers.DateField(
         help_text="The last day counted: the after period's end, or yesterday."
     )
-    revisions = DesignRevisionSerializer(many=True)
+    revisions = EvaluationDesignRevisionSerializer(many=True)
 
 
-class CountsSerializer(serializers.Serializer):
+class EvaluationCountsSerializer(serializers.Serializer):
     before = serializers.IntegerField()
     after = serializers.IntegerField()
 
 
-class IntervalSerializer(serializers.Serializer):
+class EvaluationIntervalSerializer(serializers.Serializer):
     ratio = serializers.FloatField()
     low = serializers.FloatField()
     high = serializers.FloatField()
     change_percent = serializers.FloatField()
 
 
-class EstimateSerializer(serializers.Serializer):
+class EvaluationEstimateSerializer(serializers.Serializer):
     weeks_before = serializers.IntegerField()
     weeks_after = serializers.IntegerField()
-    target = CountsSerializer()
-    comparison = CountsSerializer()
-    buffer = CountsSerializer(allow_null=True)
-    ratio_of_rate_ratios = IntervalSerializer(
+    target = EvaluationCountsSerializer()
+    comparison = EvaluationCountsSerializer()
+    buffer = EvaluationCountsSerializer(allow_null=True)
+    ratio_of_rate_ratios = EvaluationIntervalSerializer(
         allow_null=True, help_text="Target against comparison, with its 95 % interval."
     )
-    buffer_rate_ratio = IntervalSerializer(
+    buffer_rate_ratio = EvaluationIntervalSerializer(
         allow_null=True, help_text="Buffer against comparison, with its 95 % interval."
     )
     dispersion = serializers.FloatField(allow_null=True)
@@ -82,8 +82,8 @@ class MeasureEvaluationSerializer(serializers.Serializer):
     )
     reading = serializers.CharField(help_text="The estimate in plain words (Swedish by default).")
     basis = serializers.CharField(help_text="What the figures are built on.")
-    design = DesignSerializer(allow_null=True)
-    estimate = EstimateSerializer(allow_null=True)
+    design = EvaluationDesignSerializer(allow_null=True)
+    estimate = EvaluationEstimateSerializer(allow_null=True)
 
 
 def _interval(interval):

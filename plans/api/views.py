@@ -299,7 +299,7 @@ class MeasureViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         responses={200: MeasureEvaluationSerializer},
     )
     @action(detail=True, methods=["get"], url_path="evaluation")
-    def evaluation(self, request, pk=None):
+    def evaluation(self, request, pk=None, **kwargs):
         measure = self.get_object()
         evaluation = measure_evaluation(user=request.user, measure=measure)
         if evaluation is None:

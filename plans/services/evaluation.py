@@ -65,12 +65,15 @@ def default_design(measure: Measure) -> dict:
     """What the design is when nobody chose otherwise: the values ``evaluation_design_fix``
     stores (area and category ids, dates)."""
     target = _target_area_ids(measure)
-    buffer = _neighbours_of(target)
     district_areas = set(
         IntermediateArea.objects.filter(district=measure.plan.district_id).values_list(
             "pk", flat=True
         )
     )
+    # The neighbours within the plan's district only: an area of another district would hide
+    # the effect from the district's own staff, who read the partnership records of their
+    # districts only (an analyst may still add one, on record).
+    buffer = _neighbours_of(target) & district_areas
     return {
         "target_areas": target,
         "buffer_areas": buffer,
