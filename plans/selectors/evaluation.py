@@ -15,7 +15,8 @@ graph free of a cycle at import time.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Q, Sum
+from django.db.models import F, Prefetch, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -141,30 +142,62 @@ def _weeks(start: date, end: date) -> list[tuple[date, int]]:
     return weeks
 
 
-def _weekly_counts(design: EvaluationDesign, groups: dict[int, str], after_end: date):
-    """Per group, the weekly counts of the before and the after period: one grouped query
-    over the partnership-level day rollups."""
+def _rollup_rows(designs: list[tuple[EvaluationDesign, date]]) -> list[dict]:
+    """Reports per day, mellanområde and main category over every design's areas and days:
+    one grouped query over the partnership-level day rollups, whatever the number of
+    measures (a problem page, a plan's PDF)."""
     from incidents.selectors.situation import COUNTED_STATUSES
     from overview.models import ReportDayCount
 
+    if not designs:
+        return []
+    area_ids = set()
+    category_ids: set[int] | None = set()
+    for design, _after_end in designs:
+        area_ids |= {a.pk for a in _all_areas(design)}
+        chosen = {c.pk for c in design.categories.all()}
+        category_ids = None if category_ids is None or not chosen else category_ids | chosen
     rows = ReportDayCount.objects.filter(
         confidentiality=Confidentiality.PARTNERSHIP,
         status__in=COUNTED_STATUSES,
-        day__gte=design.before_start,
-        day__lte=after_end,
-        intermediate_area_id__in=list(groups),
+        day__gte=min(d.before_start for d, _e in designs),
+        day__lte=max(after_end for _d, after_end in designs),
+        intermediate_area_id__in=sorted(area_ids),
     )
-    categories = [c.pk for c in design.categories.all()]
-    if categories:
-        rows = rows.filter(Q(category_id__in=categories) | Q(category__parent_id__in=categories))
+    if category_ids is not None:
+        rows = rows.filter(
+            Q(category_id__in=category_ids) | Q(category__parent_id__in=category_ids)
+        )
+    return list(
+        rows.annotate(main=Coalesce(F("category__parent_id"), F("category_id")))
+        .values("day", "intermediate_area_id", "main")
+        .annotate(n=Sum("reports"))
+        .order_by()
+    )
+
+
+def _all_areas(design: EvaluationDesign) -> list[IntermediateArea]:
+    return [*design.target_areas.all(), *design.comparison_areas.all(), *design.buffer_areas.all()]
+
+
+def _weekly_counts(design: EvaluationDesign, after_end: date, rows: list[dict]):
+    """Per group (target, comparison, buffer), the weekly counts of the before and the
+    after period, and the lengths of the weeks in days."""
+    groups = {a.pk: "target" for a in design.target_areas.all()}
+    groups |= {a.pk: "comparison" for a in design.comparison_areas.all()}
+    groups |= {a.pk: "buffer" for a in design.buffer_areas.all()}
+    categories = {c.pk for c in design.categories.all()}
     before = _weeks(design.before_start, design.before_end)
     after = _weeks(design.after_start, after_end)
     counts = {
         group: {"before": [0] * len(before), "after": [0] * len(after)}
         for group in set(groups.values())
     }
-    for row in rows.values("day", "intermediate_area_id").annotate(n=Sum("reports")).order_by():
-        day, group = row["day"], groups[row["intermediate_area_id"]]
+    for row in rows:
+        group = groups.get(row["intermediate_area_id"])
+        if group is None or (categories and row["main"] not in categories):
+            continue
+        day = row["day"]
         if design.before_start <= day <= design.before_end:
             counts[group]["before"][(day - design.before_start).days // 7] += row["n"]
         elif design.after_start <= day <= after_end:
@@ -175,46 +208,70 @@ def _weekly_counts(design: EvaluationDesign, groups: dict[int, str], after_end: 
 def measure_evaluation(*, user, measure: Measure, today: date | None = None):
     """The effect of ``measure`` as ``user`` may see it, or None when they may not see it
     (they do not read the measure, or not every district of its design's areas)."""
-    if not Measure.objects.visible_to(user).filter(pk=measure.pk).exists():
-        return None
-    design = (
-        EvaluationDesign.objects.filter(measure=measure)
-        .prefetch_related("target_areas", "comparison_areas", "buffer_areas", "categories")
-        .first()
-    )
-    if design is None:
-        if not _reach_covers(user, {measure.plan.district_id}):
-            return None
-        return MeasureEvaluation(state=NOT_STARTED)
-    target = list(design.target_areas.all())
-    comparison = list(design.comparison_areas.all())
-    buffer = list(design.buffer_areas.all())
-    districts = {a.district_id for a in target + comparison + buffer}
-    if not _reach_covers(user, districts | {measure.plan.district_id}):
-        return None
+    return measure_evaluations(user=user, measures=[measure], today=today)[measure.pk]
+
+
+def measure_evaluations(
+    *, user, measures: list[Measure], today: date | None = None
+) -> dict[int, MeasureEvaluation | None]:
+    """``measure_evaluation`` for many measures (a problem page, a plan's PDF) in the same
+    few queries as for one."""
     today = today or timezone.localdate()
-    evaluation = MeasureEvaluation(
-        state=OK,
-        design=design,
-        target_areas=target,
-        comparison_areas=comparison,
-        buffer_areas=buffer,
-        categories=list(design.categories.all()),
-        revisions=list(
-            EvaluationDesignRevision.objects.filter(design=design).select_related("created_by")
-        ),
-        after_end=min(design.after_end, today - timedelta(days=1)),
+    ids = [m.pk for m in measures]
+    districts = dict(
+        Measure.objects.visible_to(user).filter(pk__in=ids).values_list("pk", "plan__district")
     )
-    if not target or not comparison:
-        evaluation.state = NO_AREAS
-        return evaluation
-    if evaluation.after_end < design.after_start:
-        evaluation.state = NO_AFTER_PERIOD
-        return evaluation
-    groups = {a.pk: "target" for a in target}
-    groups |= {a.pk: "comparison" for a in comparison}
-    groups |= {a.pk: "buffer" for a in buffer}
-    counts, days_before, days_after = _weekly_counts(design, groups, evaluation.after_end)
+    shown: dict[int, MeasureEvaluation | None] = dict.fromkeys(ids)
+    designs = {
+        d.measure_id: d
+        for d in EvaluationDesign.objects.filter(measure__in=list(districts))
+        .select_related("fixed_by")
+        .prefetch_related(
+            "target_areas",
+            "comparison_areas",
+            "buffer_areas",
+            "categories",
+            Prefetch(
+                "revisions",
+                queryset=EvaluationDesignRevision.objects.select_related("created_by"),
+            ),
+        )
+    }
+    to_compute = []
+    for pk, district_id in districts.items():
+        design = designs.get(pk)
+        if design is None:
+            if _reach_covers(user, {district_id}):
+                shown[pk] = MeasureEvaluation(state=NOT_STARTED)
+            continue
+        areas = _all_areas(design)
+        if not _reach_covers(user, {a.district_id for a in areas} | {district_id}):
+            continue
+        evaluation = MeasureEvaluation(
+            state=OK,
+            design=design,
+            target_areas=list(design.target_areas.all()),
+            comparison_areas=list(design.comparison_areas.all()),
+            buffer_areas=list(design.buffer_areas.all()),
+            categories=list(design.categories.all()),
+            revisions=list(design.revisions.all()),
+            after_end=min(design.after_end, today - timedelta(days=1)),
+        )
+        shown[pk] = evaluation
+        if not evaluation.target_areas or not evaluation.comparison_areas:
+            evaluation.state = NO_AREAS
+        elif evaluation.after_end < design.after_start:
+            evaluation.state = NO_AFTER_PERIOD
+        else:
+            to_compute.append(evaluation)
+    rows = _rollup_rows([(e.design, e.after_end) for e in to_compute])
+    for evaluation in to_compute:
+        _estimate(evaluation, rows)
+    return shown
+
+
+def _estimate(evaluation: MeasureEvaluation, rows: list[dict]) -> None:
+    counts, days_before, days_after = _weekly_counts(evaluation.design, evaluation.after_end, rows)
     has_buffer = "buffer" in counts
     result = stats.evaluate(
         target_before=counts["target"]["before"],
@@ -236,12 +293,6 @@ def measure_evaluation(*, user, measure: Measure, today: date | None = None):
         evaluation.wdq_meaning = wdq_meaning(result.wdq_reading)
     else:
         evaluation.reading = too_little_data_message()
-    return evaluation
-
-
-def measures_with_evaluations(*, user, measures: list[Measure]) -> list[tuple]:
-    """(measure, evaluation or None) for the measures of a problem page or a plan's PDF."""
-    return [(m, measure_evaluation(user=user, measure=m)) for m in measures]
 
 
 def area_names(areas: list[IntermediateArea]) -> str:
