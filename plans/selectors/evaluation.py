@@ -293,7 +293,3 @@ def _estimate(evaluation: MeasureEvaluation, rows: list[dict]) -> None:
         evaluation.wdq_meaning = wdq_meaning(result.wdq_reading)
     else:
         evaluation.reading = too_little_data_message()
-
-
-def area_names(areas: list[IntermediateArea]) -> str:
-    return ", ".join(f"{a.name} ({a.code})" for a in sorted(areas, key=lambda a: a.code))
