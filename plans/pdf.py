@@ -56,6 +56,91 @@ def _latest(measure: Measure) -> str:
     return " · ".join(parts)
 
 
+def _areas(areas) -> str:
+    return ", ".join(f"{a.name} ({a.code})" for a in areas) or "–"
+
+
+def _evaluation_lines(evaluation) -> list[str]:
+    """The effect of one measure as the PDF says it: the reading, the numbers, the design."""
+    design = evaluation.design
+    if design is None:
+        return [_("Measured once the measure has started.")]
+    result = evaluation.result
+    if evaluation.reading:
+        lines = [evaluation.reading]
+    else:
+        lines = [_("No estimate yet: no after period, or no target or comparison area.")]
+    if result is not None:
+        counts = _("Reports before/after: target %(tb)d/%(ta)d, comparison %(cb)d/%(ca)d") % {
+            "tb": result.target.before,
+            "ta": result.target.after,
+            "cb": result.comparison.before,
+            "ca": result.comparison.after,
+        }
+        if result.buffer is not None:
+            counts += _(", buffer %(bb)d/%(ba)d") % {
+                "bb": result.buffer.before,
+                "ba": result.buffer.after,
+            }
+        lines.append(counts + ".")
+        if result.effect is not None:
+            numbers = _("Ratio of rate ratios %(ratio).2f (95 %% CI %(low).2f–%(high).2f)") % {
+                "ratio": result.effect.ratio,
+                "low": result.effect.low,
+                "high": result.effect.high,
+            }
+            if result.wdq is not None:
+                numbers += _("; weighted displacement quotient %(wdq).2f") % {"wdq": result.wdq}
+            lines.append(numbers + ".")
+    lines.append(
+        _(
+            "Target: %(target)s. Comparison: %(comparison)s. Buffer: %(buffer)s. Before "
+            "%(bs)s – %(be)s, after %(as)s – %(ae)s. Categories: %(categories)s."
+        )
+        % {
+            "target": _areas(evaluation.target_areas),
+            "comparison": _areas(evaluation.comparison_areas),
+            "buffer": _areas(evaluation.buffer_areas),
+            "bs": _date(design.before_start),
+            "be": _date(design.before_end),
+            "as": _date(design.after_start),
+            "ae": _date(design.after_end),
+            "categories": ", ".join(c.name for c in evaluation.categories) or _("all"),
+        }
+    )
+    fixed = _("Design fixed %(when)s.") % {"when": _date(localtime(design.fixed_at))}
+    for revision in evaluation.revisions:
+        fixed += " " + _("Changed %(when)s (revision %(number)d): %(reason)s") % {
+            "when": _date(localtime(revision.created_at)),
+            "number": revision.number,
+            "reason": revision.reason,
+        }
+    lines.append(fixed)
+    return lines
+
+
+def _evaluation_story(measures, evaluations: dict, body, heading) -> list:
+    """The measured effects, for the measures whose effect the exporting person may see."""
+    shown = [(m, evaluations.get(m.pk)) for m in measures if evaluations.get(m.pk) is not None]
+    if not shown:
+        return []
+    story = [Paragraph(escape(_("Measured effects")), heading)]
+    for measure, evaluation in shown:
+        story.append(
+            _paragraph(f"{measure.title}: " + " ".join(_evaluation_lines(evaluation)), body)
+        )
+    story.append(
+        _paragraph(
+            _(
+                "Built on reports shared in the partnership. Reports are not crime: a change "
+                "can be a change in reporting."
+            ),
+            body,
+        )
+    )
+    return story
+
+
 def action_plan_pdf(
     *,
     plan: ActionPlan,
@@ -63,6 +148,7 @@ def action_plan_pdf(
     progress: PlanProgress,
     signatures: list[PlanSignature],
     revisions: list[PlanRevision],
+    evaluations: dict | None = None,
 ) -> bytes:
     """The plan, its progress, its measures with their latest follow-up, who signed, and
     its revisions."""
@@ -151,6 +237,8 @@ def action_plan_pdf(
     )
     table.setStyle(_GRID)
     story.append(table)
+
+    story += _evaluation_story(measures, evaluations or {}, body, heading)
 
     story.append(Paragraph(escape(_("Signatures")), heading))
     for signature in signatures:

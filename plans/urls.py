@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans.views import measures, plans, priority, problems, public
+from plans.views import evaluation, measures, plans, priority, problems, public
 
 app_name = "plans"
 
@@ -41,6 +41,11 @@ urlpatterns = [
     path("planer/atgarder/<int:pk>/", measures.measure_detail, name="measure_detail"),
     path("planer/atgarder/<int:pk>/redigera/", measures.measure_update_view, name="measure_update"),
     path("planer/atgarder/<int:pk>/ta-bort/", measures.measure_delete_view, name="measure_delete"),
+    path(
+        "planer/atgarder/<int:pk>/utvardering/",
+        evaluation.evaluation_design_update_view,
+        name="evaluation_design_update",
+    ),
     path(
         "planer/atgarder/<int:pk>/uppfoljning/",
         measures.follow_up_create_view,

@@ -257,6 +257,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "options": {"expires": 3000},
     },
+    # Measures whose start date came without a follow-up saying so get their design fixed.
+    "fix-evaluation-designs": {
+        "task": "plans.evaluation_designs_fix_due",
+        "schedule": crontab(hour=0, minute=35),
+        "options": {"expires": 12 * 3600},
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(
     Path(env.get_str("TRYGG_VAR_DIR", str(BASE_DIR / "var"))) / "celerybeat-schedule"

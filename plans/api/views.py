@@ -10,8 +10,11 @@ check the rules again, mask identity numbers and audit.
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from accounts.access import READ, district_ids
@@ -21,6 +24,7 @@ from core.api.idempotency import OPENAPI_PARAMETER, idempotent
 from core.api.views import ApiViewMixin
 from incidents.models import Report
 from plans.api import serializers
+from plans.api.evaluation import MeasureEvaluationSerializer, evaluation_payload
 from plans.api.filtersets import (
     ActionPlanFilterSet,
     FollowUpFilterSet,
@@ -30,6 +34,7 @@ from plans.api.filtersets import (
 )
 from plans.choices import MEASURE_OPEN, MeasureStatus
 from plans.models import ActionPlan, FollowUp, Measure, PlanSignature, Problem, ProblemReport
+from plans.selectors.evaluation import measure_evaluation
 from plans.selectors.priority import priority_scores
 from plans.selectors.problems import problem_list
 from plans.services.measures import follow_up_create
@@ -283,6 +288,29 @@ class MeasureViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         return super().get_serializer_context() | {
             "reach": district_ids(self.request.user, READ, ActionPlan)
         }
+
+    @extend_schema(
+        description="The measured effect of the measure: a difference-in-differences of its "
+        "target areas against its comparison areas over the fixed evaluation design, with a "
+        "95 % interval and the weighted displacement quotient over the buffer (method: "
+        "docs/analysis.md). Built on the reports shared in the partnership only. For people "
+        "who read the partnership records of every district of the design's areas; others "
+        "who read the measure get 403, and so do tokens.",
+        responses={200: MeasureEvaluationSerializer},
+    )
+    @action(detail=True, methods=["get"], url_path="evaluation")
+    def evaluation(self, request, pk=None, **kwargs):
+        measure = self.get_object()
+        evaluation = measure_evaluation(user=request.user, measure=measure)
+        if evaluation is None:
+            raise PermissionDenied(
+                _(
+                    "The effect is shown only to those who read the partnership records of "
+                    "every district of its areas."
+                )
+            )
+        basis = _("Built on reports shared in the partnership.")
+        return Response(evaluation_payload(evaluation, basis))
 
 
 # --- Follow-ups -------------------------------------------------------------------------------

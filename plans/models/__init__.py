@@ -1,5 +1,6 @@
 """Problems, cause analyses, prioritisation, action plans, measures and follow-ups."""
 
+from plans.models.evaluation import EvaluationDesign, EvaluationDesignRevision
 from plans.models.plans import ActionPlan, FollowUp, Measure, PlanRevision, PlanSignature
 from plans.models.priority import PriorityDecision, PriorityWeights, ResidentConcern
 from plans.models.problems import Cause, Problem, ProblemReport
@@ -7,6 +8,8 @@ from plans.models.problems import Cause, Problem, ProblemReport
 __all__ = [
     "ActionPlan",
     "Cause",
+    "EvaluationDesign",
+    "EvaluationDesignRevision",
     "FollowUp",
     "Measure",
     "PlanRevision",

@@ -11,6 +11,7 @@ from core.exceptions import DomainError
 from plans.choices import PlanStatus
 from plans.models import ActionPlan, Measure
 from plans.pdf import action_plan_pdf
+from plans.selectors.evaluation import measure_evaluations
 from plans.selectors.plans import plan_measures, plan_progress, plan_revisions
 
 
@@ -28,6 +29,8 @@ def plan_export_pdf(*, actor, plan: ActionPlan, request=None) -> bytes:
         progress=plan_progress(measures=measures),
         signatures=list(plan.signatures.select_related("organisation", "signed_by")),
         revisions=list(plan_revisions(plan=plan).order_by("number")),
+        # As on the pages: only what the exporting person may see of each effect.
+        evaluations=measure_evaluations(user=actor, measures=measures),
     )
     audit_record(
         action="plan.exported",

@@ -30,6 +30,7 @@ from plans.services.common import (
     mask_texts,
     require_reason,
 )
+from plans.services.evaluation import STARTED_STATUSES, evaluation_design_fix
 from plans.services.plans import check_open
 from plans.services.revisions import PlanChange, plan_record_change
 
@@ -263,6 +264,10 @@ def follow_up_create(
     follow_up.save()
     # Not the measure's version: a follow-up does not make an open edit of the measure stale.
     Measure.objects.filter(pk=measure.pk).update(status=status, updated_at=timezone.now())
+    if status in STARTED_STATUSES:
+        # The measure has started: what its effect is measured over is fixed now, before
+        # any after-period figure can sway the choice.
+        evaluation_design_fix(measure=measure, actor=actor, request=request)
     audit_record(
         action="measure.followed_up",
         actor=actor,

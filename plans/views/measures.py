@@ -17,6 +17,7 @@ from core.messages import tell_masked_identity_numbers
 from plans.choices import PlanStatus
 from plans.forms.plans import FollowUpForm, MeasureForm, MeasureUpdateForm
 from plans.selectors.editing import measure_labels, measure_seen
+from plans.selectors.evaluation import measure_evaluation
 from plans.selectors.plans import measure_follow_ups, measure_get, plan_get
 from plans.services.measures import (
     MeasureConflict,
@@ -26,6 +27,7 @@ from plans.services.measures import (
     measure_update,
 )
 from plans.views.common import conflict_context, tell_change
+from plans.views.evaluation import may_revise_evaluation
 
 
 def _check_editable(request, plan) -> None:
@@ -69,6 +71,7 @@ def measure_detail(request, pk: int):
     follow_ups = list(measure_follow_ups(measure=measure, user=request.user))
     for follow_up in follow_ups:
         follow_up.target_met = measure.target_met(follow_up.indicator_value)
+    evaluation = measure_evaluation(user=request.user, measure=measure)
     return render(
         request,
         "plans/measure_detail.html",
@@ -81,6 +84,8 @@ def measure_detail(request, pk: int):
             "may_edit": editable and plan.status != PlanStatus.CLOSED,
             "may_delete": editable and plan.status == PlanStatus.DRAFT,
             "follow_up_form": FollowUpForm(measure=measure) if may_follow_up else None,
+            "evaluation": evaluation,
+            "may_revise_evaluation": may_revise_evaluation(request.user, measure, evaluation),
         },
     )
 

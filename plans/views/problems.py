@@ -34,6 +34,7 @@ from plans.forms.problems import (
 )
 from plans.models import Problem
 from plans.selectors.editing import analysis_labels, analysis_seen, problem_labels, problem_seen
+from plans.selectors.evaluation import measure_evaluations
 from plans.selectors.priority import priority_scores, ranked
 from plans.selectors.problems import (
     problem_decisions,
@@ -119,6 +120,9 @@ def problem_detail(request, pk: int):
     score = priority_scores(problems=[problem])[problem.pk]
     curve = problem_report_curve(problem=problem, user=request.user)
     measures = problem_measures(problem=problem, user=request.user)
+    evaluations = measure_evaluations(user=request.user, measures=measures)
+    for measure in measures:
+        measure.evaluation = evaluations[measure.pk]
     causes = list(problem.causes.all())
     reports = problem_recent_reports(problem=problem, user=request.user)
     audit_confidential_reads(
