@@ -38,6 +38,7 @@ from overview.demo_model import (
     demo_counts,
     effect_start,
     expected_counts,
+    strata,
 )
 from plans.demo import EFFECT_MEASURE
 from plans.models import Measure
@@ -239,7 +240,7 @@ def demo_reports_create(*, days: int = DAYS) -> int:
         categories=mains,
         effect_from=_effect_from(today),
     )
-    counts = demo_counts(mu, [main for _, main in mains])
+    counts = demo_counts(mu, strata(mains))
     placer = Placer()
     spots = _spots(areas, placer, rng)
     place_spots = _place_spots(placer, rng)

@@ -176,33 +176,39 @@ def expected_counts(
     return mu
 
 
-def demo_counts(mu: np.ndarray, mains: list[str]) -> np.ndarray:
-    """Counts for the expected counts ``mu`` (rows: days before today; ``mains``: each
-    category's main category), fixed by ``SEED`` and the row, so a rerun draws the same.
+def strata(categories: list[tuple[str, str]]) -> list[str]:
+    """The group each (category, main category) is drawn in: the effect's categories on their
+    own (the evaluation may count them), the others with their main category."""
+    return [code if code in EFFECT.categories else main for code, main in categories]
 
-    Each mellanområde's count of a main category on a day is Poisson, through the quantile
-    function from uniforms stratified over each run of ``STRATUM_DAYS`` days (each day one of
-    that many equal slices of [0, 1), in random order); the count is then split over the main
-    category's categories by their shares. So a day's count is still Poisson, but a month's or
+
+def demo_counts(mu: np.ndarray, groups: list[str]) -> np.ndarray:
+    """Counts for the expected counts ``mu`` (rows: days before today; ``groups``: each
+    category's group, see ``strata``), fixed by ``SEED`` and the row, so a rerun draws the same.
+
+    Each mellanområde's count of a group on a day is Poisson, through the quantile function
+    from uniforms stratified over each run of ``STRATUM_DAYS`` days (each day one of that many
+    equal slices of [0, 1), in random order); the count is then split over the group's
+    categories by their shares. So a day's count is still Poisson, but a month's or
     a year's sum lies close to its expectation, and the demo shows the planted sizes rather than
     a noisy draw of them (a year of a small cell would otherwise be off by 10-20 %). The counts
     are less dispersed than real ones: that makes the alerts' and hotspots' null quieter, never
     louder."""
     days, n_areas, _ = mu.shape
-    groups = sorted(set(mains))
-    members = [[c for c, main in enumerate(mains) if main == group] for group in groups]
+    labels = sorted(set(groups))
+    members = [[c for c, group in enumerate(groups) if group == label] for label in labels]
     main_mu = np.stack([mu[:, :, m].sum(axis=2) for m in members], axis=2)
     blocks = -(-days // STRATUM_DAYS)
     rng = np.random.default_rng(SEED)
-    shape = (blocks, STRATUM_DAYS, n_areas, len(groups))
+    shape = (blocks, STRATUM_DAYS, n_areas, len(labels))
     slices = np.argsort(rng.random(shape), axis=1)
-    uniforms = ((slices + rng.random(shape)) / STRATUM_DAYS).reshape(-1, n_areas, len(groups))
+    uniforms = ((slices + rng.random(shape)) / STRATUM_DAYS).reshape(-1, n_areas, len(labels))
     main_counts = np.maximum(poisson.ppf(uniforms[:days], main_mu), 0).astype(int)
     counts = np.zeros(mu.shape, dtype=int)
     for a in range(n_areas):
         for g, m in enumerate(members):
-            # The shares are the same every day (what is planted scales a whole main
-            # category, or the effect's area as a whole, from the first day on).
+            # The shares are the same every day (what is planted scales a whole group, or
+            # the effect's area as a whole, from the first day on).
             shares = mu[0, a, m] / max(mu[0, a, m].sum(), 1e-12)
             counts[:, a, m] = rng.multinomial(main_counts[:, a, g], shares)
     return counts
