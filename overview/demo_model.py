@@ -15,7 +15,7 @@ reports per km² as the inner city, which is not how a real city looks), a mild 
 Planted (all relative to ``today``; see also README, "Demo: what the analysis finds"):
 
 - ``RISE``: Östra Angered (Nordost, mellanområde 10) × Ordning, ×2.7 from the Monday four
-  complete weeks before the current week until yesterday. Baseline about 12 counted shared
+  complete weeks before the current week until yesterday. Baseline about 9 counted shared
   reports a week. The trend alerts fire for that cell, and for Nordost × Ordning (the area is
   most of Nordost's).
 - ``HOTSPOT``: Östra and Västra Biskopsgården (Hisingen, 79 and 80, neighbours) × Brott,
