@@ -1,6 +1,13 @@
 """Four years of synthetic reports for the demo, spread as ``overview/demo_model.py`` says,
-with a real rise, a hotspot and a measure's effect planted in them for the analysis of issue
-#12 (the model's docstring and the README's "Demo: what the analysis finds" say where).
+with three things planted in them for the analysis of issue #12, relative to today (the
+model's docstring and the README's "Demo: what the analysis finds" give the sizes):
+
+- a real rise: Östra Angered (Nordost, 10) × Ordning, ×2.7 over the last four weeks;
+- a hotspot: Östra and Västra Biskopsgården (Hisingen, 79 and 80) × Brott, ×3 per km²;
+- a measure's effect: Norra Centrum (Centrum, 37, Brunnsparken) −35 % from the start of the
+  demo plan's measures (about 10.5 months ago), its neighbours and the rest of Centrum flat.
+
+Everything else is null: uniform per km², stationary, a mild season, busier weekends.
 
 Seeded, so every run makes the same reports: more in the evening and at weekends, categories
 in a fixed mix, some at the known places of a mellanområde and the rest at fixed points inside
