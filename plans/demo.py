@@ -20,6 +20,9 @@ from plans.services.measures import MeasureData, follow_up_create, measure_creat
 from plans.services.plans import plan_create, plan_sign
 from plans.services.problems import CauseInput, problem_analysis_update, problem_create
 
+# The measure whose effect the demo reports show (its start date is the planted effect's).
+EFFECT_MEASURE = "Polisiär närvaro kvällstid"
+
 # Reports linked to each demo problem: the latest of its place and categories.
 LINKED_REPORTS = 40
 
@@ -54,13 +57,16 @@ def _problem(cast: DemoCast, *, place: str, categories: tuple[str, ...], **field
     return written.obj
 
 
-def demo_plans_create(cast: DemoCast) -> int:
-    """Two problems, a cause analysis, an agreed plan with four measures and their follow-ups
-    in ``cast.district`` for this calendar year; returns how many measures it made (0 when the
-    plan exists already)."""
+def demo_plans_create(cast: DemoCast, *, start: date) -> int:
+    """Two problems, a cause analysis, an agreed plan with four measures starting on ``start``
+    and their follow-ups in ``cast.district``, for a year from the first of that month;
+    returns how many measures it made (0 when a plan of the district overlaps that year)."""
     today = timezone.localdate()
-    year_start = date(today.year, 1, 1)
-    if ActionPlan.objects.filter(district=cast.district, period_start=year_start).exists():
+    year_start = start.replace(day=1)
+    year_end = date(year_start.year + 1, year_start.month, 1) - timedelta(days=1)
+    if ActionPlan.objects.filter(
+        district=cast.district, period_start__lte=year_end, period_end__gte=year_start
+    ).exists():
         return 0
     dealing = _problem(
         cast,
@@ -113,33 +119,33 @@ def demo_plans_create(cast: DemoCast) -> int:
         actor=cast.analyst,
         district=cast.district,
         period_start=year_start,
-        period_end=date(today.year, 12, 31),
+        period_end=year_end,
         social_services=cast.social_services,
         police=cast.police,
         summary="Fokus på kvällsmiljön i Brunnsparken och vid Järntorget.",
         public_intro="Polisen och Göteborgs Stad lovar att göra Brunnsparken och Järntorget "
         "tryggare på kvällarna.",
     ).obj
-    spring, autumn = year_start + timedelta(days=60), year_start + timedelta(days=240)
+    spring, autumn = start + timedelta(days=60), start + timedelta(days=240)
     measures = [
         MeasureData(
             title="Ny belysning i Brunnsparken",
             responsible=cast.social_services,
             target="Ny belysning vid alla hållplatser före sommaren",
-            start_date=year_start,
+            start_date=start,
             end_date=spring + timedelta(days=90),
             problems=[dealing],
             is_public=True,
             public_text="Vi sätter upp ny belysning vid hållplatserna i Brunnsparken.",
         ),
         MeasureData(
-            title="Polisiär närvaro kvällstid",
+            title=EFFECT_MEASURE,
             responsible=cast.police,
             target="Närvaro i Brunnsparken minst 200 gånger under året",
             target_value=Decimal(200),
             target_unit="tillfällen",
-            start_date=year_start,
-            end_date=date(today.year, 12, 31),
+            start_date=start,
+            end_date=year_end,
             problems=[dealing],
             is_public=True,
             public_text="Polisen är på plats i Brunnsparken flera kvällar varje vecka.",
@@ -150,17 +156,17 @@ def demo_plans_create(cast: DemoCast) -> int:
             target="Fältassistenter på plats minst 80 kvällar",
             target_value=Decimal(80),
             target_unit="kvällar",
-            start_date=year_start,
-            end_date=date(today.year, 12, 31),
+            start_date=start,
+            end_date=year_end,
             problems=[dealing, disorder],
         ),
         MeasureData(
             title="Klotter och skräp bort inom ett dygn",
             responsible=cast.partner,
             target="Sanering inom 24 timmar efter anmälan",
-            start_date=year_start,
+            start_date=start,
             # Past its end and not done: shows as försenad without anyone setting it.
-            end_date=max(year_start, min(autumn, today - timedelta(days=1))),
+            end_date=max(start, min(autumn, today - timedelta(days=1))),
             problems=[disorder],
         ),
     ]

@@ -198,7 +198,7 @@ def test_the_lagesbild_of_the_demo_data_is_broken_down_by_mellanomrade_with_rate
     geography, settings
 ):
     settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0, days=200)
     coordinator = User.objects.get(username="samordnare")
     rollup_full()
     centrum = geography["centrum"]

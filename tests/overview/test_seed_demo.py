@@ -4,12 +4,16 @@ from django.core.management import CommandError, call_command
 from accounts.access import access_for
 from accounts.models import Membership, Organisation, User
 
+# A few weeks of reports are enough here (the default is four years, for the analysis: see
+# test_demo_planted.py).
+DAYS = 60
+
 
 def test_it_creates_the_demo_users_once(geography, settings):
     settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0, days=DAYS)
     counts = (User.objects.count(), Organisation.objects.count(), Membership.objects.count())
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0, days=DAYS)
     assert (
         User.objects.count(),
         Organisation.objects.count(),
@@ -37,15 +41,15 @@ def test_it_refuses_to_run_in_production(geography, settings):
     assert not User.objects.exists()
 
 
-def test_it_makes_a_year_of_reports_shaped_like_real_ones(geography, settings):
+def test_it_makes_reports_shaped_like_real_ones_once(geography, settings):
     from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 
     from incidents.models import Report
 
     settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0, days=90)
     count = Report.objects.count()
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0, days=90)
     assert Report.objects.count() == count > 3000
 
     hours = Report.objects.annotate(hour=ExtractHour("occurred_at", tzinfo=None))
@@ -59,13 +63,34 @@ def test_it_makes_a_year_of_reports_shaped_like_real_ones(geography, settings):
     # Every district has reports, and some are police-only.
     assert Report.objects.values("district").distinct().count() == 4
     assert Report.objects.filter(confidentiality="organisation").exists()
+    # Every mellanområde has reports (the hotspots compare all 36), some at the known places.
+    assert Report.objects.values("intermediate_area").distinct().count() == 36
+    assert Report.objects.filter(place__slug="brunnsparken").exists()
+
+
+def test_it_adds_only_the_days_that_have_no_reports(geography, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from incidents.models import Report
+
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0, days=DAYS)
+    ids = set(Report.objects.values_list("external_id", flat=True))
+    # As on a later day, when the days since the last run have no demo reports yet (the first
+    # day here: the latest are linked to the demo problems, so they cannot go).
+    first = timezone.localdate() - timedelta(days=DAYS)
+    assert Report.objects.filter(occurred_at__date=first).delete()[0] > 10
+    call_command("seed_demo", verbosity=0, days=DAYS)
+    assert set(Report.objects.values_list("external_id", flat=True)) == ids
 
 
 def test_it_leaves_the_overview_up_to_date(geography, settings):
     from overview.models import ReportChange, ReportMonthCount
 
     settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0, days=DAYS)
     assert not ReportChange.objects.exists()
     assert ReportMonthCount.objects.exists()
 
@@ -75,8 +100,8 @@ def test_it_makes_an_agreed_plan_for_centrum_once(geography, settings):
     from plans.models import ActionPlan, FollowUp, Measure, Problem
 
     settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0, days=DAYS)
+    call_command("seed_demo", verbosity=0, days=DAYS)
     plan = ActionPlan.objects.get()
     assert (plan.district.slug, plan.status) == ("centrum", PlanStatus.AGREED)
     assert plan.signatures.count() == 2

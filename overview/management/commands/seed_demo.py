@@ -3,12 +3,14 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.choices import OrganisationKind, Role
 from accounts.models import Membership, Organisation, User
 from accounts.second_factor import TOTP_DEVICE_NAME, second_factor_required
 from areas.models import District, PoliceArea
 from overview.demo import demo_reports_create
+from overview.demo_model import DAYS, effect_start
 from overview.services.plans_rollup import rollup_plans
 from overview.services.rollup import rollup_changes
 from plans.demo import DemoCast, demo_plans_create
@@ -78,6 +80,13 @@ class Command(BaseCommand):
             action="store_false",
             help="Only organisations and users, no synthetic reports, problems or plans.",
         )
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=DAYS,
+            help=f"How many days of synthetic reports before today (default {DAYS}, four years: "
+            "the trend alerts need three or more).",
+        )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
@@ -114,7 +123,7 @@ class Command(BaseCommand):
                 membership.districts.set([districts[s] for s in district_slugs])
                 if second_factor_required(user):
                     demo_totp_device_set(user)
-            created_reports = demo_reports_create() if options["reports"] else 0
+            created_reports = demo_reports_create(days=options["days"]) if options["reports"] else 0
             created_measures = (
                 demo_plans_create(
                     DemoCast(
@@ -127,7 +136,8 @@ class Command(BaseCommand):
                             for name in ("chef.social.centrum", "chef.polis.centrum")
                         ),
                         partner=organisations["bostadsbolaget"],
-                    )
+                    ),
+                    start=effect_start(timezone.localdate()),
                 )
                 if options["reports"]
                 else 0
