@@ -19,10 +19,12 @@ from overview.selectors.counts import aggregate_district_ids
 from overview.selectors.dashboard import Dashboard, Series, dashboard_compute
 from overview.selectors.geography import map_density
 from overview.selectors.periods import (
+    is_part,
     period_choices,
     period_default,
     period_is_running,
     period_parse,
+    period_so_far,
     period_value,
 )
 from overview.selectors.retention import retention_due
@@ -31,10 +33,13 @@ TEMPLATE = "overview/dashboard.html"
 
 
 def _period(request):
-    """The period asked for, else the last whole month; and whether the ask was understood."""
+    """The period asked for (up to today, if it is running), else this month so far; and
+    whether the ask was understood."""
     asked = request.GET.get("period")
     period = period_parse(asked)
-    return (period or period_default()), (asked is None or period is not None)
+    if period is None:
+        return period_default(), asked is None
+    return period_so_far(period), True
 
 
 def _series_chart(series: Series | None, *, title: str, chart_id: str):
@@ -59,7 +64,7 @@ def _category_chart(dashboard: Dashboard):
                 row.label,
                 row.current.value,
                 row.current.display,
-                row.previous.value,
+                row.previous.value if row.previous.known else None,
                 row.previous.display,
             )
             for row in rows
@@ -81,6 +86,10 @@ def _render(request, dashboard: Dashboard, *, understood: bool):
         "period_selected": period_value(period),
         "period_understood": understood,
         "period_running": period_is_running(period),
+        "period_part": is_part(period),
+        "periods_without_data": any(
+            not figure.known for figure in dashboard.total.figures.values()
+        ),
         "district_chart": _series_chart(
             dashboard.series_by_district,
             title=_("Reports per month by district"),

@@ -193,7 +193,30 @@ def test_it_says_how_fresh_its_figures_are(client, coordinator, make_report, rep
     assert 'id="overview-freshness"' in page.content.decode()
 
 
-def test_it_shows_the_last_whole_month_unless_asked(client, coordinator, reports):
+def test_it_opens_on_this_month_so_far_with_a_report_filed_today(
+    client, coordinator, make_report, reports
+):
+    filed = make_report(hours_ago=0)
+    rollup_changes()
+    client.force_login(coordinator)
+    page = client.get(CITY)
+    dashboard = page.context["dashboard"]
+    today = timezone.localdate()
+    assert dashboard.current.start == today.replace(day=1) and dashboard.current.end == today
+    assert dashboard.current.start <= timezone.localtime(filed.occurred_at).date() <= today
+    # Compared with the same days of last month and of the same month last year.
+    previous, last_year = dashboard.periods["previous"], dashboard.periods["last_year"]
+    assert (previous.end - previous.start) == (today - today.replace(day=1))
+    assert last_year.start == today.replace(day=1, year=today.year - 1)
+    assert (last_year.end - last_year.start) == (today - today.replace(day=1))
+    assert 'data-compared="same-days"' in page.content.decode()
+    # The report filed today is counted, and the list the figure links to holds it.
+    listed = client.get(dashboard.total.links["current"])
+    assert filed in listed.context["page"].rows
+    assert listed.context["count"] == dashboard.total.current.total
+
+
+def test_it_shows_this_month_so_far_unless_asked(client, coordinator, reports):
     client.force_login(coordinator)
     page = client.get(CITY)
     assert page.context["dashboard"].current == period_default()
@@ -254,12 +277,13 @@ def test_it_costs_the_same_queries_at_100_and_at_100000_reports(
     _insert_reports(100_000 - 100)
     rollup_changes()
     client.force_login(coordinator)
-    # 20: the second factor's device, and the mellanområden, their counts and the population.
-    assert _queries(client, city) == small_city <= 20
+    # 21: the second factor's device, the mellanområden, their counts and the population, and
+    # the first readable report's day (no figures before it).
+    assert _queries(client, city) == small_city <= 21
     page = client.get(city)
     assert page.context["dashboard"].total.current.total > 10_000
     client.force_login(police_centrum)
-    assert _queries(client, centrum) == small_district <= 19
+    assert _queries(client, centrum) == small_district <= 20
 
 
 def test_it_reads_no_reports_to_show_a_dashboard(client, coordinator, reports):
@@ -272,14 +296,16 @@ def test_it_reads_no_reports_to_show_a_dashboard(client, coordinator, reports):
 def test_it_cuts_periods_at_local_midnight_as_the_report_list_does(
     client, coordinator, make_report
 ):
-    # Half an hour after and before local midnight on the first of this month.
-    midnight = timezone.make_aware(datetime.combine(timezone.localdate().replace(day=1), time.min))
-    for minutes in (30, -30):
+    # Half an hour after and before local midnight on the first of last month (a whole month,
+    # compared with the whole month before it).
+    last_month = period_default().previous()
+    midnight = timezone.make_aware(datetime.combine(last_month.start, time.min))
+    for minutes in (30, -30, -24 * 60 * 40):
         occurred = midnight + timedelta(minutes=minutes)
         make_report(hours_ago=(timezone.now() - occurred).total_seconds() / 3600)
     rollup_changes()
     client.force_login(coordinator)
-    page = client.get(CITY, {"period": _this_month()})
+    page = client.get(CITY, {"period": period_value(last_month)})
     total = page.context["dashboard"].total
     assert total.current.total == 1 and total.previous.total == 1
     for key in ("current", "previous"):
