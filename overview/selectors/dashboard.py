@@ -271,8 +271,7 @@ class _Figures:
 
     def __call__(self, row: dict | None) -> dict[str, Figure]:
         figures = {
-            key: figure_from(row, f"{key}_") if row is not None else Figure()
-            for key in PERIOD_KEYS
+            key: figure_from(row, f"{key}_") if row is not None else Figure() for key in PERIOD_KEYS
         }
         return {
             key: figure.unknown() if key in self.unknown else figure
@@ -307,9 +306,7 @@ def dashboard_compute(*, user, period: Period, district: District | None = None)
         .order_by()
     )
     counted, areas, field = _period_tables(user, periods)
-    counted = counted.filter(
-        **{f"{field}__gte": first_day, f"{field}__lte": period.end}
-    ).order_by()
+    counted = counted.filter(**{f"{field}__gte": first_day, f"{field}__lte": period.end}).order_by()
     in_scope = counted.filter(district=district) if district is not None else counted
     scoped = months.filter(district=district) if district is not None else months
     aggregates = _period_aggregates(periods, field)
@@ -354,9 +351,7 @@ def dashboard_compute(*, user, period: Period, district: District | None = None)
     areas = areas.filter(**{f"{field}__gte": first_day, f"{field}__lte": period.end}).order_by()
     if district is not None:
         areas = areas.filter(district=district)
-    intermediate_rows = _intermediate_rows(
-        areas, aggregates, links, districts, district, _figures
-    )
+    intermediate_rows = _intermediate_rows(areas, aggregates, links, districts, district, _figures)
     areas = areas.filter(primary_area__isnull=False)
     area_rows = [
         Row(

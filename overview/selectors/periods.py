@@ -84,7 +84,8 @@ def comparison_periods(period: Period) -> dict[str, Period]:
     days = (period.end - period.start).days
 
     def same_days(other: Period) -> Period:
-        return PartPeriod(other.kind, other.start, min(other.start + timedelta(days=days), other.end))
+        end = min(other.start + timedelta(days=days), other.end)
+        return PartPeriod(other.kind, other.start, end)
 
     return {
         "current": period,
