@@ -31,11 +31,12 @@ def _percent(part: int, whole: int) -> str:
 
 @dataclass(frozen=True)
 class Cell:
-    """One count as shown."""
+    """One count as shown; ``known`` is False in a period the data do not reach ("–")."""
 
     count: int
     display: str
     url: str = ""
+    known: bool = True
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,9 @@ class Change:
 
 
 def _change(current: Cell, earlier: Cell) -> Change:
+    """ "–" for both where either period has no data, never growth from nothing."""
+    if not (current.known and earlier.known):
+        return Change(NOT_AVAILABLE, NOT_AVAILABLE)
     difference = current.count - earlier.count
     absolute = f"{difference:+d}" if difference else "±0"
     if not earlier.count:
@@ -89,6 +93,7 @@ class SituationFigures:
 
     basis: str
     computed_at: datetime | None
+    data_from: date | None  # the first report's day: periods before it have no figures
     current: Period
     previous: Period
     last_year: Period
@@ -100,6 +105,11 @@ class SituationFigures:
     rates: list[Rate]  # the district, and the city where it is compared
     city: list[CityRow]  # empty, and city_total None, where there is no city comparison
     city_total: CityRow | None
+
+    @property
+    def without_data(self) -> bool:
+        """Whether a comparison period has no figures (it begins before the data)."""
+        return not (self.total.previous.known and self.total.last_year.known)
 
     @property
     def is_frozen(self) -> bool:
@@ -115,6 +125,22 @@ def _label(row: dict) -> str:
     return english if get_language() == "en" and english else row["name"]
 
 
+def _periods_without_data(figures: dict, periods: dict[str, Period]) -> set[str]:
+    """The comparison periods that begin before the first report the figures were drawn from
+    (``data_from``). Figures compiled before it was recorded: a comparison period in which the
+    whole district counted nothing while the current one counted reports (the data did not
+    reach back; a district is never without a single report for a whole period)."""
+    if "data_from" in figures:
+        if figures["data_from"] is None:
+            return set()
+        first = date.fromisoformat(figures["data_from"])
+        return {key for key in PERIOD_KEYS if key != "current" and periods[key].start < first}
+    counts = figures["total"]["counts"]
+    return {
+        key for key in PERIOD_KEYS if key != "current" and not counts[key] and counts["current"]
+    }
+
+
 class _Presenter:
     """Turns the stored figures into cells: changes and drill-down links."""
 
@@ -127,6 +153,7 @@ class _Presenter:
             for key, value in figures["periods"].items()
         }
         self.district_slug = figures["district"]["slug"]
+        self.without_data = _periods_without_data(figures, self.periods)
         # Checked once: the links need the report list, which lives in the same app.
         self.report_list = reverse("incidents:report_list") if links else ""
 
@@ -145,6 +172,8 @@ class _Presenter:
 
     def district_cell(self, row: dict, period_key: str, filters: dict | None) -> Cell:
         count = row["counts"][period_key]
+        if period_key in self.without_data:
+            return Cell(count, NOT_AVAILABLE, known=False)
         url = self.link(period_key, **filters) if count and filters is not None else ""
         return Cell(count, str(count), url)
 
@@ -203,6 +232,9 @@ class _Presenter:
         return SituationFigures(
             basis=figures["basis"],
             computed_at=datetime.fromisoformat(computed_at) if computed_at else None,
+            data_from=date.fromisoformat(figures["data_from"])
+            if figures.get("data_from")
+            else None,
             current=self.periods["current"],
             previous=self.periods["previous"],
             last_year=self.periods["last_year"],
@@ -299,7 +331,9 @@ def situation_chart_svg(
     description for screen readers.
     """
     rows = figures.main_categories
-    largest = max([cell.count for row in rows for cell in (row.current, row.previous)] or [0])
+    largest = max(
+        [cell.count for row in rows for cell in (row.current, row.previous) if cell.known] or [0]
+    )
     scale = (_CHART_WIDTH - _LABEL_WIDTH - _VALUE_WIDTH) / largest if largest else 0
     height = _TOP + _ROW_HEIGHT * len(rows) + 6
     parts = []
@@ -330,7 +364,7 @@ def situation_chart_svg(
         for offset, key in enumerate(("current", "previous")):
             cell = getattr(row, key)
             bar_y = y + offset * _BAR_HEIGHT
-            width = round(cell.count * scale, 1)
+            width = round(cell.count * scale, 1) if cell.known else 0
             parts.append(
                 format_html(
                     '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'
