@@ -2,12 +2,14 @@
 (everyone with a role in the district, partners included: aggregates only)."""
 
 import json
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import View
@@ -76,6 +78,15 @@ def _category_chart(dashboard: Dashboard):
     )
 
 
+def _deleted_before(dashboard: Dashboard):
+    """The day before which retention (gallring) has deleted reports, where a figure shown
+    reaches back that far: the figures still count them, the report list cannot show them."""
+    cutoff = timezone.localdate() - timedelta(days=settings.TRYGG_RETENTION_DELETE_AFTER_DAYS)
+    months = dashboard.series_by_category.months
+    starts = [period.start for period in dashboard.periods.values()] + months[:1]
+    return cutoff if min(starts) < cutoff else None
+
+
 def _render(request, dashboard: Dashboard, *, understood: bool):
     period = dashboard.current
     count_label = _("reports")
@@ -87,6 +98,7 @@ def _render(request, dashboard: Dashboard, *, understood: bool):
         "period_understood": understood,
         "period_running": period_is_running(period),
         "period_part": is_part(period),
+        "deleted_before": _deleted_before(dashboard),
         "periods_without_data": any(
             not figure.known for figure in dashboard.total.figures.values()
         ),

@@ -310,3 +310,33 @@ def test_it_cuts_periods_at_local_midnight_as_the_report_list_does(
     assert total.current.total == 1 and total.previous.total == 1
     for key in ("current", "previous"):
         assert client.get(total.links[key]).context["count"] == 1
+
+
+def test_it_shows_no_figure_and_no_change_for_periods_before_the_first_report(
+    client, coordinator, make_report
+):
+    for _index in range(3):
+        make_report()  # this month: the first reports the portal holds
+    rollup_changes()
+    client.force_login(coordinator)
+    page = client.get(CITY)
+    total = page.context["dashboard"].total
+    assert total.current.display == "3"
+    assert total.previous.display == "–" and total.last_year.display == "–"
+    assert (total.change_previous.absolute, total.change_previous.percent) == ("–", "–")
+    assert (total.change_last_year.absolute, total.change_last_year.percent) == ("–", "–")
+    assert "previous" in total.links  # the list still opens, but the figure is not a link
+    html = page.content.decode()
+    assert "data-no-data" in html and "+3" not in _row(page, "overview-districts", "Centrum")
+
+
+def test_it_compares_with_a_true_zero_once_the_data_reach_back():
+    from overview.selectors.counts import Figure
+    from overview.selectors.dashboard import change
+
+    # Five more than none: the difference is real, a percentage of nothing is not.
+    five = change(Figure(5), Figure(0))
+    assert (five.absolute, five.percent) == ("+5", "–")
+    assert change(Figure(5), Figure(0, known=False)).absolute == "–"
+    assert change(Figure(0, known=False), Figure(5)).percent == "–"
+    assert change(Figure(6), Figure(4)).percent == "+50\u00a0%"
