@@ -147,11 +147,13 @@ def test_it_counts_neither_dismissed_nor_unreadable_reports_in_a_figure(
     period = period_default().previous()
     for user in (coordinator, police_centrum):
         client.force_login(user)
-        dashboard = client.get(
-            f"/oversikt/centrum/?period={period_value(period)}"
-        ).context["dashboard"]
+        dashboard = client.get(f"/oversikt/centrum/?period={period_value(period)}").context[
+            "dashboard"
+        ]
         readable = Report.objects.visible_to(user).filter(
-            period.as_filter(), district=centrum, status__in=[ReportStatus.NEW, ReportStatus.REVIEWED]
+            period.as_filter(),
+            district=centrum,
+            status__in=[ReportStatus.NEW, ReportStatus.REVIEWED],
         )
         assert dashboard.total.current.total == readable.count()
 
