@@ -8,11 +8,11 @@ from datetime import date, datetime
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 
 from areas.selectors import Rate, per_km2_display
+from core.charts import BAR_COLOURS, Bars, bar_chart_svg, responsive
 from incidents.selectors.situation import (
     BASIS_PARTNERSHIP,
     CHART_TITLE,
@@ -313,90 +313,36 @@ def situation_figures_present(*, figures: dict, links: bool = True) -> Situation
 
 # --- A bar chart without JavaScript -------------------------------------------------------------
 
-_CHART_WIDTH = 640
-_LABEL_WIDTH = 190
-_VALUE_WIDTH = 50
-_BAR_HEIGHT = 14
-_ROW_HEIGHT = 2 * _BAR_HEIGHT + 14
-_TOP = 34
-CHART_COLOURS = {"current": "#12355b", "previous": "#8aa4c2"}
+CHART_COLOURS = BAR_COLOURS
 
 
 def situation_chart_svg(
     *, figures: SituationFigures, chart_id: str = "situation-chart"
 ) -> SafeString:
-    """Main categories, this period against the previous one, as inline SVG drawn here.
+    """Main categories, this period against the previous one, as inline SVG (``core.charts``),
+    drawn wide and for phones, the page showing the one that fits.
 
     The table beside it carries the same numbers; the SVG is an image with a title and a
-    description for screen readers.
+    description for screen readers. A period without data has no bar, and says "–".
     """
     rows = figures.main_categories
-    largest = max(
-        [cell.count for row in rows for cell in (row.current, row.previous) if cell.known] or [0]
-    )
-    scale = (_CHART_WIDTH - _LABEL_WIDTH - _VALUE_WIDTH) / largest if largest else 0
-    height = _TOP + _ROW_HEIGHT * len(rows) + 6
-    parts = []
-    for index, (key, label) in enumerate(
-        (("current", figures.current.label), ("previous", figures.previous.label))
-    ):
-        x = _LABEL_WIDTH + index * 200
-        parts.append(
-            format_html(
-                '<rect x="{}" y="6" width="12" height="12" fill="{}"/>'
-                '<text x="{}" y="16" font-size="12">{}</text>',
-                x,
-                CHART_COLOURS[key],
-                x + 18,
-                label,
-            )
-        )
-    for index, row in enumerate(rows):
-        y = _TOP + index * _ROW_HEIGHT
-        parts.append(
-            format_html(
-                '<text x="{}" y="{}" font-size="12" text-anchor="end">{}</text>',
-                _LABEL_WIDTH - 8,
-                y + _BAR_HEIGHT + 4,
-                row.label,
-            )
-        )
-        for offset, key in enumerate(("current", "previous")):
-            cell = getattr(row, key)
-            bar_y = y + offset * _BAR_HEIGHT
-            width = round(cell.count * scale, 1) if cell.known else 0
-            parts.append(
-                format_html(
-                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'
-                    '<text x="{}" y="{}" font-size="11">{}</text>',
-                    _LABEL_WIDTH,
-                    bar_y,
-                    width,
-                    _BAR_HEIGHT - 2,
-                    CHART_COLOURS[key],
-                    _LABEL_WIDTH + width + 4,
-                    bar_y + _BAR_HEIGHT - 3,
-                    cell.display,
-                )
-            )
     description = "; ".join(
         f"{row.label}: {row.current.display} ({row.previous.display})" for row in rows
     )
-    return format_html(
-        # Drawn at its natural size, shrinking on narrow screens (img-fluid).
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="{}" height="{}" '
-        'role="img" aria-labelledby="{}-title {}-desc" class="img-fluid" '
-        'font-family="sans-serif"><title id="{}-title">{}</title><desc id="{}-desc">{}</desc>'
-        "{}</svg>",
-        _CHART_WIDTH,
-        height,
-        _CHART_WIDTH,
-        height,
-        chart_id,
-        chart_id,
-        chart_id,
-        CHART_TITLE,
-        chart_id,
-        description,
-        format_html_join("", "{}", ((part,) for part in parts)),
+    return responsive(
+        bar_chart_svg,
+        chart_id=chart_id,
+        rows=[
+            Bars(
+                row.label,
+                row.current.count if row.current.known else None,
+                row.current.display,
+                row.previous.count if row.previous.known else None,
+                row.previous.display,
+            )
+            for row in rows
+        ],
+        legend=(figures.current.label, figures.previous.label),
+        title=str(CHART_TITLE),
+        description=description,
     )

@@ -351,7 +351,8 @@ def test_it_draws_the_chart_as_accessible_svg(police_only, draft, police_centrum
 
     svg = situation_chart_svg(figures=figures)
 
-    assert svg.startswith("<svg")
+    # Drawn wide and for phones (core.charts.responsive), each an image of its own.
+    assert svg.startswith('<div class="trygg-chart-wide"><svg') and svg.count("<svg") == 2
     assert 'role="img"' in svg
     assert "<title" in svg and "<desc" in svg
     assert "Brott" in svg
