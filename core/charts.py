@@ -138,8 +138,13 @@ def line_chart_svg(
         return SafeString("")
     font = _font(width)
     top = nice_maximum(max((v or 0 for line in lines for v in line.values), default=0))
-    left = text_width(str(top), font) + 10
-    plot_width = width - left - _RIGHT
+    labels = [date_format(month, "M y") for month in months]
+    label_width = max(text_width(label, font) for label in labels)
+    # Room for the axis's numbers on the left, and for half a month label at either end: every
+    # label is centred under its month and none runs past the edge.
+    left = max(text_width(str(top), font) + 10, label_width / 2 + 2)
+    right = max(_RIGHT, label_width / 2 + 2)
+    plot_width = width - left - right
     step = plot_width / max(len(months) - 1, 1)
 
     def x(index: int) -> float:
@@ -156,7 +161,7 @@ def line_chart_svg(
                 '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#ccc"/>'
                 '<text x="{}" y="{}" font-size="{}" text-anchor="end">{}</text>',
                 round(left, 1),
-                width - _RIGHT,
+                round(width - right, 1),
                 y(value),
                 y(value),
                 round(left - 6, 1),
@@ -165,24 +170,13 @@ def line_chart_svg(
                 value,
             )
         )
-    labels = [date_format(month, "M y") for month in months]
-    label_width = max(text_width(label, font) for label in labels)
-    shown = label_indexes(len(months), step, label_width)
-    for index in shown:
-        # The first label starts at its month and the last ends at its own, so that neither
-        # runs past the edge; the others are centred.
-        anchor = "middle"
-        if x(index) - label_width / 2 < 0:
-            anchor = "start"
-        if index == len(months) - 1 and len(months) > 1:
-            anchor = "end"
+    for index in label_indexes(len(months), step, label_width):
         parts.append(
             format_html(
-                '<text x="{}" y="{}" font-size="{}" text-anchor="{}">{}</text>',
+                '<text x="{}" y="{}" font-size="{}" text-anchor="middle">{}</text>',
                 x(index),
                 _TOP + _PLOT_HEIGHT + font + 5,
                 font,
-                anchor,
                 labels[index],
             )
         )

@@ -372,12 +372,17 @@ def dashboard_compute(*, user, period: Period, district: District | None = None)
     # The charts start where the data do (the first readable report), not with empty years.
     if first is not None and first.replace(day=1) > series_start:
         series_start = first.replace(day=1)
+    # Whole months only: a running month would end every line in a fall that is only the
+    # days still to come (its figures are in the tables).
+    series_end = period.end.replace(day=1)
+    if _add_months(series_end, 1) - timedelta(days=1) != period.end:
+        series_end = _add_months(series_end, -1)
     month_list = []
     month = series_start
-    while month <= period.end:
+    while month <= series_end:
         month_list.append(month)
         month = _add_months(month, 1)
-    series_months = scoped.filter(month__gte=series_start)
+    series_months = scoped.filter(month__gte=series_start, month__lte=series_end)
     series_by_district = None
     if district is None:
         series_by_district = _series(

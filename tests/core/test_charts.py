@@ -165,3 +165,12 @@ def test_it_draws_a_problems_curve_whole_at_both_widths(count):
     narrow = html.split('<div class="trygg-chart-narrow">')[1]
     assert_within_its_box(narrow, smallest_font=12)
     assert "Okt 2026" in html
+
+
+def test_it_keeps_the_charts_no_wider_than_their_container():
+    from pathlib import Path
+
+    css = Path(__file__).resolve().parents[2].joinpath("static/css/trygg.css").read_text()
+    rule = css[css.index(".trygg-chart {") :]
+    rule = rule[: rule.index("}")]
+    assert "min-width" not in rule and "width: 100%" in rule

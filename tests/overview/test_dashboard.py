@@ -340,3 +340,25 @@ def test_it_compares_with_a_true_zero_once_the_data_reach_back():
     assert change(Figure(5), Figure(0, known=False)).absolute == "–"
     assert change(Figure(0, known=False), Figure(5)).percent == "–"
     assert change(Figure(6), Figure(4)).percent == "+50\u00a0%"
+
+
+def test_it_starts_the_charts_where_the_data_do_and_ends_them_with_the_last_whole_month(
+    client, coordinator, make_report
+):
+    today = timezone.localdate()
+    four_months_ago = today.replace(day=1)
+    for _index in range(4):
+        four_months_ago = (four_months_ago - timedelta(days=1)).replace(day=1)
+    noon = timezone.make_aware(datetime.combine(four_months_ago + timedelta(days=9), time(12)))
+    make_report(hours_ago=(timezone.now() - noon).total_seconds() / 3600)
+    make_report()  # today
+    rollup_changes()
+    client.force_login(coordinator)
+    page = client.get(CITY)
+    series = page.context["dashboard"].series_by_category
+    # Not two years of which most are empty, nor the running month's few days as a fall.
+    assert series.months[0] == four_months_ago
+    assert len(series.months) == 4
+    assert series.months[-1] == (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    html = page.content.decode()
+    assert 'class="trygg-chart-wide"' in html and 'class="trygg-chart-narrow"' in html
