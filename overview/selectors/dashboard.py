@@ -1,8 +1,14 @@
 """The figures of a dashboard, citywide or for one district, read from the rollups only.
 
 A fixed number of queries whatever the number of reports (about ten: districts, categories,
-five GROUP BYs over the month rollups, one over the primärområde rollup, the freshness), each
-over at most 25 months of rollup rows. Every figure counts only the reports the viewer may
+five GROUP BYs over the month rollups, one over the primärområde rollup, the freshness, the
+first readable report's day), each over at most 25 months of rollup rows. A running period
+(this month so far, the default) and the same days of the periods it is compared with are not
+whole months: their figures are read from the day rollup instead (``_period_tables``).
+
+A comparison period that begins before the first report the viewer may read has no data: its
+figures read "–" and so do the changes against it (``Figure.known``, ``change``), never a 0
+that reads as "no reports" and a change that reads as growth from nothing. Every figure counts only the reports the viewer may
 read in detail (``overview.selectors.counts.readable_counts``: the method and why are there),
 so a total, its parts, a change, a share, a chart and a map colour all come from the same
 readable records; every figure that a viewer may follow to the report list carries the
