@@ -8,11 +8,14 @@ whole months: their figures are read from the day rollup instead (``_period_tabl
 
 A comparison period that begins before the first report the viewer may read has no data: its
 figures read "–" and so do the changes against it (``Figure.known``, ``change``), never a 0
-that reads as "no reports" and a change that reads as growth from nothing. Every figure counts only the reports the viewer may
-read in detail (``overview.selectors.counts.readable_counts``: the method and why are there),
-so a total, its parts, a change, a share, a chart and a map colour all come from the same
-readable records; every figure that a viewer may follow to the report list carries the
-list's URL with the matching filters.
+that reads as "no reports" and a change that reads as growth from nothing.
+
+Every figure counts only the reports the viewer may read in detail
+(``overview.selectors.counts.readable_counts``: the method and why are there), so a total, its
+parts, a change, a share, a chart and a map colour all come from the same readable records;
+every figure that a viewer may follow to the report list carries the list's URL with the
+matching filters, and the list counts the same reports (``tests/overview/test_figures_agree``):
+only reports deleted by retention are counted and not listed, which the page says.
 """
 
 from dataclasses import dataclass, field
