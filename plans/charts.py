@@ -16,7 +16,6 @@ _LEFT = 8
 _CHART_TOP = 22
 _CHART_HEIGHT = 120
 _AXIS = 18
-_LANE = 18
 BAR_COLOUR = "#12355b"
 STATUS_COLOURS = {
     MeasureStatus.NOT_STARTED: "#8aa4c2",
@@ -95,7 +94,8 @@ def _curve_svg(*, curve, measures, chart_id: str, width: int) -> SafeString:
                 )
             )
     top = _CHART_TOP + _CHART_HEIGHT + _AXIS + 6
-    lane = _LANE + (font - 10)
+    # A lane: the measure's bar, its title below, and a gap before the next bar.
+    lane = font + 14
     lanes = [m for m in measures if m.end_date >= first and m.start_date < end]
     for index, measure in enumerate(lanes):
         start = max(measure.start_date, first)
@@ -115,7 +115,7 @@ def _curve_svg(*, curve, measures, chart_id: str, width: int) -> SafeString:
                 round(max(x2 - x1, 3), 1),
                 STATUS_COLOURS[status],
                 _LEFT,
-                y + 7 + font,
+                y + 6 + font,
                 font,
                 fit(measure.title, title_room, font),
                 status_label,
