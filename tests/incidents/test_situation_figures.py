@@ -439,6 +439,13 @@ def test_it_shows_no_figure_and_no_change_for_a_period_before_the_first_report(
     assert (total.change_previous.absolute, total.change_previous.percent) == ("–", "–")
     assert (total.change_last_year.absolute, total.change_last_year.percent) == ("–", "–")
     assert "–" in situation_chart_svg(figures=shown)
+    # The API says so too: no count to compare, and from which day the data run.
+    from incidents.api.serializers import FiguresSerializer
+
+    data = FiguresSerializer(shown).data
+    assert data["data_from"] == "2024-12-05"
+    assert data["total"]["last_year"] == {"count": 0, "display": "–", "known": False}
+    assert data["total"]["current"]["known"] is True
 
 
 def test_it_compares_with_a_true_zero_once_the_data_reach_the_period(centrum, organisations):
