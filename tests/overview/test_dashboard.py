@@ -362,3 +362,23 @@ def test_it_starts_the_charts_where_the_data_do_and_ends_them_with_the_last_whol
     assert series.months[-1] == (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     html = page.content.decode()
     assert 'class="trygg-chart-wide"' in html and 'class="trygg-chart-narrow"' in html
+
+
+def test_it_dates_the_first_data_by_readable_reports_only(
+    client, social_centrum, police_centrum, make_report
+):
+    """The day before which there are no figures says nothing about a report one may not
+    read: a police-only report older than every shared one moves it for the police only."""
+    make_report()  # shared, today
+    police_only = make_report(
+        organisation="lpo_city", confidentiality=Confidentiality.ORGANISATION, hours_ago=24 * 90
+    )
+    rollup_changes()
+    pages = {}
+    for user in (social_centrum, police_centrum):
+        client.force_login(user)
+        pages[user.username] = client.get(reverse("overview:district", args=["centrum"]))
+    assert pages["social.centrum"].context["dashboard"].data_from == timezone.localdate()
+    police_day = timezone.localtime(police_only.occurred_at).date()
+    assert pages["polis.centrum"].context["dashboard"].data_from == police_day
+    assert pages["social.centrum"].context["dashboard"].total.previous.display == "–"
