@@ -188,7 +188,7 @@ def _chart(figures: SituationFigures) -> Drawing:
     row_height = 2 * bar + 8
     height = 24 + row_height * len(rows)
     drawing = Drawing(width, height)
-    largest = max([c.count for r in rows for c in (r.current, r.previous)] or [0])
+    largest = max([c.count for r in rows for c in (r.current, r.previous) if c.known] or [0])
     scale = (width - label_width - value_width) / largest if largest else 0
     for index, (key, label) in enumerate(
         (("current", figures.current.label), ("previous", figures.previous.label))
@@ -211,7 +211,7 @@ def _chart(figures: SituationFigures) -> Drawing:
         for offset, key in enumerate(("current", "previous")):
             cell = getattr(row, key)
             y = top - (offset + 1) * bar
-            length = cell.count * scale
+            length = cell.count * scale if cell.known else 0
             drawing.add(
                 Rect(
                     label_width,

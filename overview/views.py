@@ -2,12 +2,14 @@
 (everyone with a role in the district, partners included: aggregates only)."""
 
 import json
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import View
@@ -22,10 +24,12 @@ from overview.selectors.dashboard import Dashboard, Series, dashboard_compute
 from overview.selectors.geography import map_density
 from overview.selectors.hotspots import hotspots_for
 from overview.selectors.periods import (
+    is_part,
     period_choices,
     period_default,
     period_is_running,
     period_parse,
+    period_so_far,
     period_value,
 )
 from overview.selectors.retention import retention_due
@@ -35,10 +39,13 @@ TEMPLATE = "overview/dashboard.html"
 
 
 def _period(request):
-    """The period asked for, else the last whole month; and whether the ask was understood."""
+    """The period asked for (up to today, if it is running), else this month so far; and
+    whether the ask was understood."""
     asked = request.GET.get("period")
     period = period_parse(asked)
-    return (period or period_default()), (asked is None or period is not None)
+    if period is None:
+        return period_default(), asked is None
+    return period_so_far(period), True
 
 
 def _series_chart(series: Series | None, *, title: str, chart_id: str):
@@ -63,7 +70,7 @@ def _category_chart(dashboard: Dashboard):
                 row.label,
                 row.current.value,
                 row.current.display,
-                row.previous.value,
+                row.previous.value if row.previous.known else None,
                 row.previous.display,
             )
             for row in rows
@@ -102,6 +109,15 @@ def _hotspots(request, dashboard: Dashboard) -> dict:
     }
 
 
+def _deleted_before(dashboard: Dashboard):
+    """The day before which retention (gallring) has deleted reports, where a figure shown
+    reaches back that far: the figures still count them, the report list cannot show them."""
+    cutoff = timezone.localdate() - timedelta(days=settings.TRYGG_RETENTION_DELETE_AFTER_DAYS)
+    months = dashboard.series_by_category.months
+    starts = [period.start for period in dashboard.periods.values()] + months[:1]
+    return cutoff if min(starts) < cutoff else None
+
+
 def _render(request, dashboard: Dashboard, *, understood: bool):
     period = dashboard.current
     count_label = _("reports")
@@ -112,6 +128,11 @@ def _render(request, dashboard: Dashboard, *, understood: bool):
         "period_selected": period_value(period),
         "period_understood": understood,
         "period_running": period_is_running(period),
+        "period_part": is_part(period),
+        "deleted_before": _deleted_before(dashboard),
+        "periods_without_data": any(
+            not figure.known for figure in dashboard.total.figures.values()
+        ),
         "district_chart": _series_chart(
             dashboard.series_by_district,
             title=_("Reports per month by district"),

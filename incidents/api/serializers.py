@@ -290,6 +290,11 @@ class SignatureSerializer(serializers.ModelSerializer):
 class CellSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     display = serializers.CharField(help_text="The count as shown.")
+    known = serializers.BooleanField(
+        help_text="False for a period that begins before the first report the figures are "
+        'drawn from: there is no data for it, its `display` is "–" and its count is not '
+        "to be compared."
+    )
 
 
 class CountRowSerializer(serializers.Serializer):
@@ -342,6 +347,11 @@ class FiguresSerializer(serializers.Serializer):
         "the partnership (an agreed picture), or `visible`, the reports you may read.",
     )
     computed_at = serializers.DateTimeField(allow_null=True)
+    data_from = serializers.DateField(
+        allow_null=True,
+        help_text="The day of the first report the figures are drawn from; null where unknown "
+        "(figures agreed before it was recorded) or where there are none.",
+    )
     current = PeriodSerializer()
     previous = PeriodSerializer()
     last_year = PeriodSerializer()

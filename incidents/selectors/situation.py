@@ -21,7 +21,7 @@ whatever the number of reports.
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -261,6 +261,7 @@ def situation_figures_compute(
     return {
         "schema": FIGURES_SCHEMA,
         "basis": basis,
+        "data_from": _data_from(reports),
         "computed_at": timezone.now().isoformat(),
         "district": {"slug": district.slug, "name": district.name},
         "periods": {
@@ -275,6 +276,18 @@ def situation_figures_compute(
         "population": _population(district, period, with_city=city is not None),
         "city": city,
     }
+
+
+def _data_from(reports: QuerySet) -> str | None:
+    """The local day of the first counted report of ``reports`` (the readable or the shared
+    ones, anywhere): a period that begins before it has no data, so its figures read "–" and
+    not 0 (and a change against it is not growth from nothing). None: no reports at all."""
+    first = (
+        reports.filter(status__in=COUNTED_STATUSES)
+        .order_by()
+        .aggregate(first=Min("occurred_at"))["first"]
+    )
+    return timezone.localtime(first).date().isoformat() if first else None
 
 
 def _population(district: District, period: Period, *, with_city: bool) -> dict:

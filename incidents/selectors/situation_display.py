@@ -8,11 +8,11 @@ from datetime import date, datetime
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 
 from areas.selectors import Rate, per_km2_display
+from core.charts import BAR_COLOURS, Bars, bar_chart_svg, responsive
 from incidents.selectors.situation import (
     BASIS_PARTNERSHIP,
     CHART_TITLE,
@@ -31,11 +31,12 @@ def _percent(part: int, whole: int) -> str:
 
 @dataclass(frozen=True)
 class Cell:
-    """One count as shown."""
+    """One count as shown; ``known`` is False in a period the data do not reach ("–")."""
 
     count: int
     display: str
     url: str = ""
+    known: bool = True
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,9 @@ class Change:
 
 
 def _change(current: Cell, earlier: Cell) -> Change:
+    """ "–" for both where either period has no data, never growth from nothing."""
+    if not (current.known and earlier.known):
+        return Change(NOT_AVAILABLE, NOT_AVAILABLE)
     difference = current.count - earlier.count
     absolute = f"{difference:+d}" if difference else "±0"
     if not earlier.count:
@@ -89,6 +93,7 @@ class SituationFigures:
 
     basis: str
     computed_at: datetime | None
+    data_from: date | None  # the first report's day: periods before it have no figures
     current: Period
     previous: Period
     last_year: Period
@@ -100,6 +105,11 @@ class SituationFigures:
     rates: list[Rate]  # the district, and the city where it is compared
     city: list[CityRow]  # empty, and city_total None, where there is no city comparison
     city_total: CityRow | None
+
+    @property
+    def without_data(self) -> bool:
+        """Whether a comparison period has no figures (it begins before the data)."""
+        return not (self.total.previous.known and self.total.last_year.known)
 
     @property
     def is_frozen(self) -> bool:
@@ -115,6 +125,22 @@ def _label(row: dict) -> str:
     return english if get_language() == "en" and english else row["name"]
 
 
+def _periods_without_data(figures: dict, periods: dict[str, Period]) -> set[str]:
+    """The comparison periods that begin before the first report the figures were drawn from
+    (``data_from``). Figures compiled before it was recorded: a comparison period in which the
+    whole district counted nothing while the current one counted reports (the data did not
+    reach back; a district is never without a single report for a whole period)."""
+    if "data_from" in figures:
+        if figures["data_from"] is None:
+            return set()
+        first = date.fromisoformat(figures["data_from"])
+        return {key for key in PERIOD_KEYS if key != "current" and periods[key].start < first}
+    counts = figures["total"]["counts"]
+    return {
+        key for key in PERIOD_KEYS if key != "current" and not counts[key] and counts["current"]
+    }
+
+
 class _Presenter:
     """Turns the stored figures into cells: changes and drill-down links."""
 
@@ -127,6 +153,7 @@ class _Presenter:
             for key, value in figures["periods"].items()
         }
         self.district_slug = figures["district"]["slug"]
+        self.without_data = _periods_without_data(figures, self.periods)
         # Checked once: the links need the report list, which lives in the same app.
         self.report_list = reverse("incidents:report_list") if links else ""
 
@@ -145,6 +172,8 @@ class _Presenter:
 
     def district_cell(self, row: dict, period_key: str, filters: dict | None) -> Cell:
         count = row["counts"][period_key]
+        if period_key in self.without_data:
+            return Cell(count, NOT_AVAILABLE, known=False)
         url = self.link(period_key, **filters) if count and filters is not None else ""
         return Cell(count, str(count), url)
 
@@ -203,6 +232,9 @@ class _Presenter:
         return SituationFigures(
             basis=figures["basis"],
             computed_at=datetime.fromisoformat(computed_at) if computed_at else None,
+            data_from=date.fromisoformat(figures["data_from"])
+            if figures.get("data_from")
+            else None,
             current=self.periods["current"],
             previous=self.periods["previous"],
             last_year=self.periods["last_year"],
@@ -281,88 +313,36 @@ def situation_figures_present(*, figures: dict, links: bool = True) -> Situation
 
 # --- A bar chart without JavaScript -------------------------------------------------------------
 
-_CHART_WIDTH = 640
-_LABEL_WIDTH = 190
-_VALUE_WIDTH = 50
-_BAR_HEIGHT = 14
-_ROW_HEIGHT = 2 * _BAR_HEIGHT + 14
-_TOP = 34
-CHART_COLOURS = {"current": "#12355b", "previous": "#8aa4c2"}
+CHART_COLOURS = BAR_COLOURS
 
 
 def situation_chart_svg(
     *, figures: SituationFigures, chart_id: str = "situation-chart"
 ) -> SafeString:
-    """Main categories, this period against the previous one, as inline SVG drawn here.
+    """Main categories, this period against the previous one, as inline SVG (``core.charts``),
+    drawn wide and for phones, the page showing the one that fits.
 
     The table beside it carries the same numbers; the SVG is an image with a title and a
-    description for screen readers.
+    description for screen readers. A period without data has no bar, and says "–".
     """
     rows = figures.main_categories
-    largest = max([cell.count for row in rows for cell in (row.current, row.previous)] or [0])
-    scale = (_CHART_WIDTH - _LABEL_WIDTH - _VALUE_WIDTH) / largest if largest else 0
-    height = _TOP + _ROW_HEIGHT * len(rows) + 6
-    parts = []
-    for index, (key, label) in enumerate(
-        (("current", figures.current.label), ("previous", figures.previous.label))
-    ):
-        x = _LABEL_WIDTH + index * 200
-        parts.append(
-            format_html(
-                '<rect x="{}" y="6" width="12" height="12" fill="{}"/>'
-                '<text x="{}" y="16" font-size="12">{}</text>',
-                x,
-                CHART_COLOURS[key],
-                x + 18,
-                label,
-            )
-        )
-    for index, row in enumerate(rows):
-        y = _TOP + index * _ROW_HEIGHT
-        parts.append(
-            format_html(
-                '<text x="{}" y="{}" font-size="12" text-anchor="end">{}</text>',
-                _LABEL_WIDTH - 8,
-                y + _BAR_HEIGHT + 4,
-                row.label,
-            )
-        )
-        for offset, key in enumerate(("current", "previous")):
-            cell = getattr(row, key)
-            bar_y = y + offset * _BAR_HEIGHT
-            width = round(cell.count * scale, 1)
-            parts.append(
-                format_html(
-                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'
-                    '<text x="{}" y="{}" font-size="11">{}</text>',
-                    _LABEL_WIDTH,
-                    bar_y,
-                    width,
-                    _BAR_HEIGHT - 2,
-                    CHART_COLOURS[key],
-                    _LABEL_WIDTH + width + 4,
-                    bar_y + _BAR_HEIGHT - 3,
-                    cell.display,
-                )
-            )
     description = "; ".join(
         f"{row.label}: {row.current.display} ({row.previous.display})" for row in rows
     )
-    return format_html(
-        # Drawn at its natural size, shrinking on narrow screens (img-fluid).
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="{}" height="{}" '
-        'role="img" aria-labelledby="{}-title {}-desc" class="img-fluid" '
-        'font-family="sans-serif"><title id="{}-title">{}</title><desc id="{}-desc">{}</desc>'
-        "{}</svg>",
-        _CHART_WIDTH,
-        height,
-        _CHART_WIDTH,
-        height,
-        chart_id,
-        chart_id,
-        chart_id,
-        CHART_TITLE,
-        chart_id,
-        description,
-        format_html_join("", "{}", ((part,) for part in parts)),
+    return responsive(
+        bar_chart_svg,
+        chart_id=chart_id,
+        rows=[
+            Bars(
+                row.label,
+                row.current.count if row.current.known else None,
+                row.current.display,
+                row.previous.count if row.previous.known else None,
+                row.previous.display,
+            )
+            for row in rows
+        ],
+        legend=(figures.current.label, figures.previous.label),
+        title=str(CHART_TITLE),
+        description=description,
     )

@@ -36,15 +36,23 @@ from incidents.selectors.situation import COUNTED_STATUSES
 from overview.choices import Grain
 from overview.models import AreaMonthCount, ReportDayCount, ReportMonthCount
 
+# What a figure without data shows (as the lägesbild's ``NOT_AVAILABLE``).
+NO_DATA = "–"
+
 # --- A figure as shown ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Figure:
-    """A count of the reports the viewer may read, and their summed severity."""
+    """A count of the reports the viewer may read, and their summed severity.
+
+    ``known`` is False for a period that begins before the first report the viewer may read:
+    the portal holds no data for it, so it shows "–", not a zero that reads as "no reports"
+    (and a change against it would read as growth from nothing)."""
 
     total: int = 0
     severity_sum: int = 0
+    known: bool = True
 
     @property
     def value(self) -> int:
@@ -52,14 +60,21 @@ class Figure:
 
     @property
     def display(self) -> str:
-        return str(self.total)
+        return str(self.total) if self.known else NO_DATA
 
     @property
     def mean_severity(self) -> float | None:
-        return self.severity_sum / self.total if self.total else None
+        return self.severity_sum / self.total if self.total and self.known else None
 
     def __add__(self, other: "Figure") -> "Figure":
-        return Figure(self.total + other.total, self.severity_sum + other.severity_sum)
+        return Figure(
+            self.total + other.total,
+            self.severity_sum + other.severity_sum,
+            self.known and other.known,
+        )
+
+    def unknown(self) -> "Figure":
+        return Figure(self.total, self.severity_sum, known=False)
 
 
 def figure_sum(figures) -> Figure:

@@ -1,19 +1,28 @@
 """The figures of a dashboard, citywide or for one district, read from the rollups only.
 
 A fixed number of queries whatever the number of reports (about ten: districts, categories,
-five GROUP BYs over the month rollups, one over the primärområde rollup, the freshness), each
-over at most 25 months of rollup rows. Every figure counts only the reports the viewer may
-read in detail (``overview.selectors.counts.readable_counts``: the method and why are there),
-so a total, its parts, a change, a share, a chart and a map colour all come from the same
-readable records; every figure that a viewer may follow to the report list carries the
-list's URL with the matching filters.
+five GROUP BYs over the month rollups, one over the primärområde rollup, the freshness, the
+first readable report's day), each over at most 25 months of rollup rows. A running period
+(this month so far, the default) and the same days of the periods it is compared with are not
+whole months: their figures are read from the day rollup instead (``_period_tables``).
+
+A comparison period that begins before the first report the viewer may read has no data: its
+figures read "–" and so do the changes against it (``Figure.known``, ``change``), never a 0
+that reads as "no reports" and a change that reads as growth from nothing.
+
+Every figure counts only the reports the viewer may read in detail
+(``overview.selectors.counts.readable_counts``: the method and why are there), so a total, its
+parts, a change, a share, a chart and a map colour all come from the same readable records;
+every figure that a viewer may follow to the report list carries the list's URL with the
+matching filters, and the list counts the same reports (``tests/overview/test_figures_agree``):
+only reports deleted by retention are counted and not listed, which the page says.
 """
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -24,7 +33,7 @@ from areas.selectors import Rate, per_km2_display, populations_as_of
 from incidents.choices import SourceKind
 from incidents.models import Category
 from incidents.selectors.situation import COUNTED_STATUSES, NOT_AVAILABLE, Period
-from overview.models import AreaMonthCount, ReportMonthCount
+from overview.models import AreaMonthCount, ReportDayCount, ReportMonthCount
 from overview.selectors.counts import (
     Figure,
     aggregate_district_ids,
@@ -35,7 +44,7 @@ from overview.selectors.counts import (
 )
 from overview.selectors.freshness import Freshness, overview_freshness
 from overview.selectors.geography import MapArea, map_areas
-from overview.selectors.periods import period_value
+from overview.selectors.periods import comparison_periods, is_part, period_value
 from overview.selectors.plans import (
     PlanProgressRow,
     TopProblem,
@@ -55,7 +64,11 @@ class Change:
 
 
 def change(current: Figure, earlier: Figure) -> Change:
-    """The change from ``earlier`` to ``current``."""
+    """The change from ``earlier`` to ``current``: "–" for both where either period has no
+    data (it begins before the first report), never growth from nothing; a percentage only
+    where ``earlier`` counted some reports."""
+    if not (current.known and earlier.known):
+        return Change(NOT_AVAILABLE, NOT_AVAILABLE)
     difference = current.total - earlier.total
     absolute = f"{difference:+d}" if difference else "±0"
     if not earlier.total:
@@ -140,6 +153,7 @@ class Dashboard:
     city_total: Row | None
     districts: list[Row]  # citywide: one row per district, then the unplaced reports
     categories: list[Row]  # main categories, each followed by its subcategories (level 1)
+    data_from: date | None  # the first readable report's day: no figure before it
     sources: list[Row]
     areas: list[Row]  # the primärområden with most reports in the period
     intermediate_areas: list[AreaRow]  # a district's mellanområden; citywide the top ones
@@ -182,8 +196,34 @@ def _source_label(value: str) -> str:
         return value
 
 
-def _in(period: Period) -> Q:
-    return Q(month__gte=period.start, month__lte=period.end)
+def _in(period: Period, field: str) -> Q:
+    return Q(**{f"{field}__gte": period.start, f"{field}__lte": period.end})
+
+
+def _period_tables(user, periods: dict[str, Period]):
+    """The rollups the periods' figures are read from, as ``user`` may read them, and their
+    date column: the month tables for whole months, the day table (counted statuses only)
+    when a period is the first days of one (a running period and its comparisons)."""
+    if any(is_part(period) for period in periods.values()):
+        days = readable_counts(ReportDayCount.objects.filter(status__in=COUNTED_STATUSES), user)
+        return days, days, "day"
+    return (
+        readable_counts(ReportMonthCount.objects.all(), user),
+        readable_counts(AreaMonthCount.objects.all(), user),
+        "month",
+    )
+
+
+def data_from(user) -> date | None:
+    """The day of the first report ``user`` may read that the figures count: before it the
+    portal holds no data for them (a figure says "–", not 0). Of readable buckets only, so it
+    says nothing about a report they may not read."""
+    first = (
+        readable_counts(ReportDayCount.objects.filter(status__in=COUNTED_STATUSES), user)
+        .order_by()
+        .aggregate(first=Min("day"))["first"]
+    )
+    return first
 
 
 class _Links:
@@ -225,17 +265,35 @@ class _Links:
         }
 
 
-def _period_aggregates(periods: dict[str, Period]) -> dict:
+def _period_aggregates(periods: dict[str, Period], field: str) -> dict:
     aggregates = {}
     for key, period in periods.items():
-        aggregates |= figure_aggregates(prefix=f"{key}_", where=_in(period))
+        aggregates |= figure_aggregates(prefix=f"{key}_", where=_in(period, field))
     return aggregates
 
 
-def _figures(row: dict | None) -> dict[str, Figure]:
-    if row is None:
-        return dict.fromkeys(PERIOD_KEYS, Figure())
-    return {key: figure_from(row, f"{key}_") for key in PERIOD_KEYS}
+class _Figures:
+    """A row's figures per period; those of a period the data do not reach are unknown."""
+
+    def __init__(self, unknown: set[str]) -> None:
+        self.unknown = unknown
+
+    def __call__(self, row: dict | None) -> dict[str, Figure]:
+        figures = {
+            key: figure_from(row, f"{key}_") if row is not None else Figure() for key in PERIOD_KEYS
+        }
+        return {
+            key: figure.unknown() if key in self.unknown else figure
+            for key, figure in figures.items()
+        }
+
+
+def _unknown_periods(periods: dict[str, Period], first: date | None) -> set[str]:
+    """The comparison periods that begin before the first readable report (the current one is
+    always shown: its figures are what the data hold so far)."""
+    if first is None:
+        return set()
+    return {key for key, period in periods.items() if key != "current" and period.start < first}
 
 
 def _sum_rows(rows: list[dict[str, Figure]]) -> dict[str, Figure]:
@@ -245,28 +303,27 @@ def _sum_rows(rows: list[dict[str, Figure]]) -> dict[str, Figure]:
 def dashboard_compute(*, user, period: Period, district: District | None = None) -> Dashboard:
     """The dashboard of ``district`` (or of the whole city) for ``period``, as ``user`` may see
     it. The caller checks that ``user`` may see it (``overview_districts_for``)."""
-    periods = {
-        "current": period,
-        "previous": period.previous(),
-        "last_year": period.same_last_year(),
-    }
+    periods = comparison_periods(period)
     links = _Links(user, periods)
-    first_month = min(each.start for each in periods.values())
+    first = data_from(user)
+    _figures = _Figures(_unknown_periods(periods, first))
+    first_day = min(each.start for each in periods.values())
     series_start = _add_months(period.start.replace(day=1), -(SERIES_MONTHS - 1))
     months = (
         readable_counts(ReportMonthCount.objects.all(), user)
-        .filter(month__gte=min(first_month, series_start), month__lte=period.end)
+        .filter(month__gte=series_start, month__lte=period.end)
         .order_by()
     )
+    counted, areas, field = _period_tables(user, periods)
+    counted = counted.filter(**{f"{field}__gte": first_day, f"{field}__lte": period.end}).order_by()
+    in_scope = counted.filter(district=district) if district is not None else counted
     scoped = months.filter(district=district) if district is not None else months
-    aggregates = _period_aggregates(periods)
+    aggregates = _period_aggregates(periods, field)
 
     districts = list(District.objects.order_by("code"))
     by_district = {
         row["district_id"]: _figures(row)
-        for row in months.filter(month__gte=first_month)
-        .values("district_id")
-        .annotate(**aggregates)
+        for row in counted.values("district_id").annotate(**aggregates)
     }
     district_rows = [
         Row(d.slug, d.name, _figures(None) | by_district.get(d.pk, {}), links.for_periods(d))
@@ -284,9 +341,7 @@ def dashboard_compute(*, user, period: Period, district: District | None = None)
     categories = list(Category.objects.order_by("name"))
     by_category = {
         row["category_id"]: _figures(row)
-        for row in scoped.filter(month__gte=first_month)
-        .values("category_id")
-        .annotate(**aggregates)
+        for row in in_scope.values("category_id").annotate(**aggregates)
     }
     category_rows = _category_rows(categories, by_category, links, district)
 
@@ -297,18 +352,15 @@ def dashboard_compute(*, user, period: Period, district: District | None = None)
             _figures(row),
             links.for_periods(district, source_kind=row["source_kind"]),
         )
-        for row in scoped.filter(month__gte=first_month)
-        .values("source_kind")
+        for row in in_scope.values("source_kind")
         .annotate(**aggregates)
         .order_by("-current_total", "source_kind")
     ]
 
-    areas = readable_counts(AreaMonthCount.objects.all(), user).filter(
-        month__gte=first_month, month__lte=period.end
-    )
+    areas = areas.filter(**{f"{field}__gte": first_day, f"{field}__lte": period.end}).order_by()
     if district is not None:
         areas = areas.filter(district=district)
-    intermediate_rows = _intermediate_rows(areas, aggregates, links, districts, district)
+    intermediate_rows = _intermediate_rows(areas, aggregates, links, districts, district, _figures)
     areas = areas.filter(primary_area__isnull=False)
     area_rows = [
         Row(
@@ -326,8 +378,20 @@ def dashboard_compute(*, user, period: Period, district: District | None = None)
         .order_by("-current_total", "primary_area__code")[:TOP_AREAS]
     ]
 
-    month_list = [_add_months(series_start, n) for n in range(SERIES_MONTHS)]
-    series_months = scoped.filter(month__gte=series_start)
+    # The charts start where the data do (the first readable report), not with empty years.
+    if first is not None and first.replace(day=1) > series_start:
+        series_start = first.replace(day=1)
+    # Whole months only: a running month would end every line in a fall that is only the
+    # days still to come (its figures are in the tables).
+    series_end = period.end.replace(day=1)
+    if _add_months(series_end, 1) - timedelta(days=1) != period.end:
+        series_end = _add_months(series_end, -1)
+    month_list = []
+    month = series_start
+    while month <= series_end:
+        month_list.append(month)
+        month = _add_months(month, 1)
+    series_months = scoped.filter(month__gte=series_start, month__lte=series_end)
     series_by_district = None
     if district is None:
         series_by_district = _series(
@@ -355,6 +419,7 @@ def dashboard_compute(*, user, period: Period, district: District | None = None)
         city_total=city_total,
         districts=[*district_rows, unplaced] if district is None else [],
         categories=category_rows,
+        data_from=first,
         sources=sources,
         areas=area_rows,
         intermediate_areas=intermediate_rows,
@@ -387,7 +452,7 @@ def dashboard_compute(*, user, period: Period, district: District | None = None)
     )
 
 
-def _intermediate_rows(areas, aggregates, links, districts, district) -> list[AreaRow]:
+def _intermediate_rows(areas, aggregates, links, districts, district, _figures) -> list[AreaRow]:
     """Reports by mellanområde: all of a district's, or citywide the ``TOP_AREAS`` with most
     reports in the period."""
     names = {

@@ -10,7 +10,7 @@ register = template.Library()
 def figure(value, url: str = ""):
     """A count as shown, linked to the reports behind it when there is a link and something
     to show."""
-    if url and value.total:
+    if url and value.total and value.known:
         return format_html(
             '<a href="{}">{}<span class="visually-hidden"> – {}</span></a>',
             url,

@@ -81,7 +81,8 @@ class CurveMonth:
 def problem_report_curve(
     *, problem: Problem, user, today: date | None = None, months: int = CURVE_MONTHS
 ) -> list[CurveMonth]:
-    """The linked reports ``user`` may read, by month, for the last ``months`` months.
+    """The linked reports ``user`` may read, by month, for the last ``months`` months, from
+    the first month with one.
 
     Only readable reports count, so the curve reveals nothing the viewer could not list.
     """
@@ -97,10 +98,14 @@ def problem_report_curve(
         .annotate(count=Count("pk", distinct=True))
         .order_by()
     }
-    return [
+    curve = [
         CurveMonth(month, counts.get(month, 0))
         for month in (_month_start(today, back) for back in range(months - 1, -1, -1))
     ]
+    # The curve starts where its data do (the first month with a linked report), not with a
+    # flat year of nothing; a problem without any keeps the whole window.
+    begins = next((index for index, point in enumerate(curve) if point.count), 0)
+    return curve[begins:]
 
 
 def problem_recent_reports(*, problem: Problem, user, limit: int = RECENT_REPORTS) -> list:

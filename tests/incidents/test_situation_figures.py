@@ -351,7 +351,8 @@ def test_it_draws_the_chart_as_accessible_svg(police_only, draft, police_centrum
 
     svg = situation_chart_svg(figures=figures)
 
-    assert svg.startswith("<svg")
+    # Drawn wide and for phones (core.charts.responsive), each an image of its own.
+    assert svg.startswith('<div class="trygg-chart-wide"><svg') and svg.count("<svg") == 2
     assert 'role="img"' in svg
     assert "<title" in svg and "<desc" in svg
     assert "Brott" in svg
@@ -409,3 +410,72 @@ def test_it_shows_the_detail_page_in_a_fixed_number_of_queries(
         response = client.get(reverse("incidents:situationpicture_detail", args=[draft.pk]))
 
     assert response.status_code == 200
+
+
+# --- Periods the data do not reach (issue #13) ---------------------------------------------------
+
+
+def test_it_shows_no_figure_and_no_change_for_a_period_before_the_first_report(
+    centrum, organisations
+):
+    # The data begin in December 2024: the same quarter last year (Q1 2024) has none, and
+    # the previous quarter (Q4 2024) only from its third month, so neither is compared.
+    _report(centrum, organisations["sf_centrum"], when=_at(date(2024, 12, 5)))
+    for day in (10, 11, 12):
+        _report(centrum, organisations["sf_centrum"], when=_at(date(2025, 2, day)))
+    figures = situation_figures_compute(
+        reports=shared_reports(), district=centrum, period=Q1_2025, basis=BASIS_PARTNERSHIP
+    )
+    assert figures["data_from"] == "2024-12-05"
+    shown = situation_figures_present(figures=figures)
+    assert shown.without_data and shown.data_from == date(2024, 12, 5)
+    total = shown.total
+    assert (total.current.display, total.previous.display, total.last_year.display) == (
+        "3",
+        "–",
+        "–",
+    )
+    assert not total.previous.url and not total.last_year.url
+    assert (total.change_previous.absolute, total.change_previous.percent) == ("–", "–")
+    assert (total.change_last_year.absolute, total.change_last_year.percent) == ("–", "–")
+    assert "–" in situation_chart_svg(figures=shown)
+    # The API says so too: no count to compare, and from which day the data run.
+    from incidents.api.serializers import FiguresSerializer
+
+    data = FiguresSerializer(shown).data
+    assert data["data_from"] == "2024-12-05"
+    assert data["total"]["last_year"] == {"count": 0, "display": "–", "known": False}
+    assert data["total"]["current"]["known"] is True
+
+
+def test_it_compares_with_a_true_zero_once_the_data_reach_the_period(centrum, organisations):
+    _report(centrum, organisations["sf_centrum"], when=_at(date(2023, 6, 1)))
+    for day in (10, 11):
+        _report(centrum, organisations["sf_centrum"], when=_at(date(2025, 2, day)))
+    shown = situation_figures_present(
+        figures=situation_figures_compute(
+            reports=shared_reports(), district=centrum, period=Q1_2025, basis=BASIS_PARTNERSHIP
+        )
+    )
+    assert not shown.without_data
+    assert shown.total.last_year.display == "0"
+    # Two more than none: the difference is real, a percentage of nothing is not.
+    assert (shown.total.change_last_year.absolute, shown.total.change_last_year.percent) == (
+        "+2",
+        "–",
+    )
+
+
+def test_it_reads_a_period_with_nothing_as_without_data_in_figures_frozen_before(
+    centrum, organisations
+):
+    # Pictures frozen before ``data_from`` was recorded: a whole district without a single
+    # report in a comparison period, while the current one has some, is a period not reached.
+    for day in (10, 11):
+        _report(centrum, organisations["sf_centrum"], when=_at(date(2025, 2, day)))
+    figures = situation_figures_compute(
+        reports=shared_reports(), district=centrum, period=Q1_2025, basis=BASIS_PARTNERSHIP
+    )
+    del figures["data_from"]
+    total = situation_figures_present(figures=figures).total
+    assert total.last_year.display == "–" and total.change_last_year.absolute == "–"

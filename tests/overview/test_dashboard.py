@@ -193,7 +193,30 @@ def test_it_says_how_fresh_its_figures_are(client, coordinator, make_report, rep
     assert 'id="overview-freshness"' in page.content.decode()
 
 
-def test_it_shows_the_last_whole_month_unless_asked(client, coordinator, reports):
+def test_it_opens_on_this_month_so_far_with_a_report_filed_today(
+    client, coordinator, make_report, reports
+):
+    filed = make_report(hours_ago=0)
+    rollup_changes()
+    client.force_login(coordinator)
+    page = client.get(CITY)
+    dashboard = page.context["dashboard"]
+    today = timezone.localdate()
+    assert dashboard.current.start == today.replace(day=1) and dashboard.current.end == today
+    assert dashboard.current.start <= timezone.localtime(filed.occurred_at).date() <= today
+    # Compared with the same days of last month and of the same month last year.
+    previous, last_year = dashboard.periods["previous"], dashboard.periods["last_year"]
+    assert (previous.end - previous.start) == (today - today.replace(day=1))
+    assert last_year.start == today.replace(day=1, year=today.year - 1)
+    assert (last_year.end - last_year.start) == (today - today.replace(day=1))
+    assert 'data-compared="same-days"' in page.content.decode()
+    # The report filed today is counted, and the list the figure links to holds it.
+    listed = client.get(dashboard.total.links["current"])
+    assert filed in listed.context["page"].rows
+    assert listed.context["count"] == dashboard.total.current.total
+
+
+def test_it_shows_this_month_so_far_unless_asked(client, coordinator, reports):
     client.force_login(coordinator)
     page = client.get(CITY)
     assert page.context["dashboard"].current == period_default()
@@ -254,13 +277,14 @@ def test_it_costs_the_same_queries_at_100_and_at_100000_reports(
     _insert_reports(100_000 - 100)
     rollup_changes()
     client.force_login(coordinator)
-    # 23: the second factor's device, and the mellanområden, their counts and the population;
-    # the trend alerts (one query); the hotspots' areas and their grouped counts (issue #12).
-    assert _queries(client, city) == small_city <= 23
+    # 24: the second factor's device, the mellanområden, their counts and the population, the
+    # first readable report's day (no figures before it); the trend alerts (one query); the
+    # hotspots' areas and their grouped counts (issue #12).
+    assert _queries(client, city) == small_city <= 24
     page = client.get(city)
     assert page.context["dashboard"].total.current.total > 10_000
     client.force_login(police_centrum)
-    assert _queries(client, centrum) == small_district <= 22
+    assert _queries(client, centrum) == small_district <= 23
 
 
 def test_it_reads_no_reports_to_show_a_dashboard(client, coordinator, reports):
@@ -273,15 +297,89 @@ def test_it_reads_no_reports_to_show_a_dashboard(client, coordinator, reports):
 def test_it_cuts_periods_at_local_midnight_as_the_report_list_does(
     client, coordinator, make_report
 ):
-    # Half an hour after and before local midnight on the first of this month.
-    midnight = timezone.make_aware(datetime.combine(timezone.localdate().replace(day=1), time.min))
-    for minutes in (30, -30):
+    # Half an hour after and before local midnight on the first of last month (a whole month,
+    # compared with the whole month before it).
+    last_month = period_default().previous()
+    midnight = timezone.make_aware(datetime.combine(last_month.start, time.min))
+    for minutes in (30, -30, -24 * 60 * 40):
         occurred = midnight + timedelta(minutes=minutes)
         make_report(hours_ago=(timezone.now() - occurred).total_seconds() / 3600)
     rollup_changes()
     client.force_login(coordinator)
-    page = client.get(CITY, {"period": _this_month()})
+    page = client.get(CITY, {"period": period_value(last_month)})
     total = page.context["dashboard"].total
     assert total.current.total == 1 and total.previous.total == 1
     for key in ("current", "previous"):
         assert client.get(total.links[key]).context["count"] == 1
+
+
+def test_it_shows_no_figure_and_no_change_for_periods_before_the_first_report(
+    client, coordinator, make_report
+):
+    for _index in range(3):
+        make_report()  # this month: the first reports the portal holds
+    rollup_changes()
+    client.force_login(coordinator)
+    page = client.get(CITY)
+    total = page.context["dashboard"].total
+    assert total.current.display == "3"
+    assert total.previous.display == "–" and total.last_year.display == "–"
+    assert (total.change_previous.absolute, total.change_previous.percent) == ("–", "–")
+    assert (total.change_last_year.absolute, total.change_last_year.percent) == ("–", "–")
+    assert "previous" in total.links  # the list still opens, but the figure is not a link
+    html = page.content.decode()
+    assert "data-no-data" in html and "+3" not in _row(page, "overview-districts", "Centrum")
+
+
+def test_it_compares_with_a_true_zero_once_the_data_reach_back():
+    from overview.selectors.counts import Figure
+    from overview.selectors.dashboard import change
+
+    # Five more than none: the difference is real, a percentage of nothing is not.
+    five = change(Figure(5), Figure(0))
+    assert (five.absolute, five.percent) == ("+5", "–")
+    assert change(Figure(5), Figure(0, known=False)).absolute == "–"
+    assert change(Figure(0, known=False), Figure(5)).percent == "–"
+    assert change(Figure(6), Figure(4)).percent == "+50\u00a0%"
+
+
+def test_it_starts_the_charts_where_the_data_do_and_ends_them_with_the_last_whole_month(
+    client, coordinator, make_report
+):
+    today = timezone.localdate()
+    four_months_ago = today.replace(day=1)
+    for _index in range(4):
+        four_months_ago = (four_months_ago - timedelta(days=1)).replace(day=1)
+    noon = timezone.make_aware(datetime.combine(four_months_ago + timedelta(days=9), time(12)))
+    make_report(hours_ago=(timezone.now() - noon).total_seconds() / 3600)
+    make_report()  # today
+    rollup_changes()
+    client.force_login(coordinator)
+    page = client.get(CITY)
+    series = page.context["dashboard"].series_by_category
+    # Not two years of which most are empty, nor the running month's few days as a fall.
+    assert series.months[0] == four_months_ago
+    assert len(series.months) == 4
+    assert series.months[-1] == (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    html = page.content.decode()
+    assert 'class="trygg-chart-wide"' in html and 'class="trygg-chart-narrow"' in html
+
+
+def test_it_dates_the_first_data_by_readable_reports_only(
+    client, social_centrum, police_centrum, make_report
+):
+    """The day before which there are no figures says nothing about a report one may not
+    read: a police-only report older than every shared one moves it for the police only."""
+    make_report()  # shared, today
+    police_only = make_report(
+        organisation="lpo_city", confidentiality=Confidentiality.ORGANISATION, hours_ago=24 * 90
+    )
+    rollup_changes()
+    pages = {}
+    for user in (social_centrum, police_centrum):
+        client.force_login(user)
+        pages[user.username] = client.get(reverse("overview:district", args=["centrum"]))
+    assert pages["social.centrum"].context["dashboard"].data_from == timezone.localdate()
+    police_day = timezone.localtime(police_only.occurred_at).date()
+    assert pages["polis.centrum"].context["dashboard"].data_from == police_day
+    assert pages["social.centrum"].context["dashboard"].total.previous.display == "–"

@@ -360,3 +360,19 @@ def test_it_audits_the_police_only_reports_a_problem_page_lists(
     assert event.actor == police_centrum
     assert event.details["ids"] == [secret.pk]
     assert event.details["problem"] == problem.pk
+
+
+def test_it_starts_a_problems_curve_at_its_first_linked_report(
+    client, make_report, problem, social_centrum
+):
+    from plans.selectors.problems import problem_report_curve
+
+    assert len(problem_report_curve(problem=problem, user=social_centrum)) == 24  # none linked
+    linked = make_report(hours_ago=24 * 70)
+    problem_link_reports(actor=social_centrum, problem=problem, report_ids=[linked.pk])
+    curve = problem_report_curve(problem=problem, user=social_centrum)
+    assert curve[0].month == timezone.localtime(linked.occurred_at).date().replace(day=1)
+    assert curve[0].count == 1 and curve[-1].month == timezone.localdate().replace(day=1)
+    client.force_login(social_centrum)
+    page = client.get(reverse("plans:problem_detail", args=[problem.pk]))
+    assert 'class="trygg-chart-narrow"' in page.content.decode()
