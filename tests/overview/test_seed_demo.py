@@ -6,7 +6,7 @@ from accounts.models import Membership, Organisation, User
 
 
 def test_it_creates_the_demo_users_once(geography, settings):
-    settings.DEBUG = True
+    settings.TRYGG_DEMO = True
     call_command("seed_demo", verbosity=0)
     counts = (User.objects.count(), Organisation.objects.count(), Membership.objects.count())
     call_command("seed_demo", verbosity=0)
@@ -31,8 +31,8 @@ def test_it_creates_the_demo_users_once(geography, settings):
 
 
 def test_it_refuses_to_run_in_production(geography, settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="DEBUG is off"):
+    settings.TRYGG_DEMO = False
+    with pytest.raises(CommandError, match="never in production"):
         call_command("seed_demo", verbosity=0)
     assert not User.objects.exists()
 
@@ -42,7 +42,7 @@ def test_it_makes_a_year_of_reports_shaped_like_real_ones(geography, settings):
 
     from incidents.models import Report
 
-    settings.DEBUG = True
+    settings.TRYGG_DEMO = True
     call_command("seed_demo", verbosity=0)
     count = Report.objects.count()
     call_command("seed_demo", verbosity=0)
@@ -64,7 +64,7 @@ def test_it_makes_a_year_of_reports_shaped_like_real_ones(geography, settings):
 def test_it_leaves_the_overview_up_to_date(geography, settings):
     from overview.models import ReportChange, ReportMonthCount
 
-    settings.DEBUG = True
+    settings.TRYGG_DEMO = True
     call_command("seed_demo", verbosity=0)
     assert not ReportChange.objects.exists()
     assert ReportMonthCount.objects.exists()
@@ -74,7 +74,7 @@ def test_it_makes_an_agreed_plan_for_centrum_once(geography, settings):
     from plans.choices import MeasureStatus, PlanStatus
     from plans.models import ActionPlan, FollowUp, Measure, Problem
 
-    settings.DEBUG = True
+    settings.TRYGG_DEMO = True
     call_command("seed_demo", verbosity=0)
     call_command("seed_demo", verbosity=0)
     plan = ActionPlan.objects.get()
