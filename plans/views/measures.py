@@ -7,8 +7,9 @@ for public measures (without the internal follow-ups).
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import EDIT, READ, can
 from core.exceptions import DomainError
@@ -18,6 +19,7 @@ from plans.choices import PlanStatus
 from plans.forms.plans import FollowUpForm, MeasureForm, MeasureUpdateForm
 from plans.selectors.editing import measure_labels, measure_seen
 from plans.selectors.plans import measure_follow_ups, measure_get, plan_get
+from plans.services.common import check_may_follow_up
 from plans.services.measures import (
     MeasureConflict,
     follow_up_create,
@@ -62,13 +64,20 @@ def measure_create_view(request, pk: int):
 
 
 def measure_detail(request, pk: int):
-    measure = measure_get(user=request.user, pk=pk)
+    return _measure_page(request, measure_get(user=request.user, pk=pk))
+
+
+def _measure_page(request, measure, follow_up_form=None):
+    """The measure with its follow-ups; ``follow_up_form`` is a refused follow-up, shown again
+    with what was typed and why it was refused."""
     plan = measure.plan
     editable = can(request.user, EDIT, plan)
     may_follow_up = editable and plan.is_in_force
     follow_ups = list(measure_follow_ups(measure=measure, user=request.user))
     for follow_up in follow_ups:
         follow_up.target_met = measure.target_met(follow_up.indicator_value)
+    if may_follow_up and follow_up_form is None:
+        follow_up_form = FollowUpForm(measure=measure)
     return render(
         request,
         "plans/measure_detail.html",
@@ -80,7 +89,7 @@ def measure_detail(request, pk: int):
             "follow_ups": follow_ups,
             "may_edit": editable and plan.status != PlanStatus.CLOSED,
             "may_delete": editable and plan.status == PlanStatus.DRAFT,
-            "follow_up_form": FollowUpForm(measure=measure) if may_follow_up else None,
+            "follow_up_form": follow_up_form if may_follow_up else None,
         },
     )
 
@@ -135,9 +144,22 @@ def measure_delete_view(request, pk: int):
     return redirect("plans:plan_detail", pk=plan.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def follow_up_create_view(request, pk: int):
+    """Records a follow-up. A refused one shows the measure page again with the form as typed
+    and its errors (issue #13: they were wiped); a GET (a reload, a bookmark) goes to the
+    measure page, where the form is, rather than a 405."""
     measure = measure_get(user=request.user, pk=pk)
+    if request.method == "GET":
+        return redirect(reverse("plans:measure_detail", args=[measure.pk]) + "#new-follow-up")
+    try:
+        # Who may not follow up, or a plan not in force, has no form to show again.
+        check_may_follow_up(request.user, measure.plan.district_id)
+        if not measure.plan.is_in_force:
+            raise DomainError(_("Measures are followed up once the plan is agreed."))
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("plans:measure_detail", pk=measure.pk)
     form = FollowUpForm(request.POST, measure=measure)
     if form.is_valid():
         try:
@@ -147,15 +169,9 @@ def follow_up_create_view(request, pk: int):
         except ValidationError as error:
             add_service_errors(form, error)
         except DomainError as error:
-            messages.error(request, error.message)
-            return redirect("plans:measure_detail", pk=measure.pk)
+            form.add_error(None, error.message)
         else:
             messages.success(request, _("The follow-up was recorded."))
             tell_masked_identity_numbers(request, written.masked_identity_numbers)
             return redirect("plans:measure_detail", pk=measure.pk)
-    messages.error(
-        request,
-        _("The follow-up could not be saved: %(errors)s")
-        % {"errors": " ".join(str(e) for errors in form.errors.values() for e in errors)},
-    )
-    return redirect("plans:measure_detail", pk=measure.pk)
+    return _measure_page(request, measure, follow_up_form=form)
