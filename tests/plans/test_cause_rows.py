@@ -3,9 +3,11 @@
 
 import re
 
+import pytest
 from django.urls import reverse
 
 from plans.models import Cause
+from tests.overview.test_map_text import _csp_violations, _sign_in, browser  # noqa: F401
 
 
 def _analysis(problem):
@@ -79,3 +81,29 @@ def test_rows_added_in_the_page_are_saved(client, problem, social_centrum):
         "Orsak 1",
         "Orsak 2",
     ]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_script_adds_a_row_in_the_browser_that_is_saved(
+    browser,  # noqa: F811
+    live_server,
+    client,
+    problem,
+    social_centrum,
+):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    _sign_in(browser, live_server, client, social_centrum)
+    browser.get(f"{live_server.url}{_analysis(problem)}")
+    rows = len(browser.find_elements(By.CSS_SELECTOR, "#trygg-causes tbody tr"))
+    browser.find_element(By.ID, "trygg-add-cause").click()
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#trygg-causes tbody tr")) == rows + 1
+    added = browser.find_element(By.ID, f"id_causes-{rows}-description")
+    assert browser.switch_to.active_element == added
+    added.send_keys("Ny orsak från knappen")
+    browser.find_element(By.CSS_SELECTOR, "form button.btn-primary[type=submit]").click()
+    detail = reverse("plans:problem_detail", args=[problem.pk])
+    WebDriverWait(browser, 20).until(lambda b: b.current_url.endswith(detail))
+    assert Cause.objects.filter(description="Ny orsak från knappen").exists()
+    assert not _csp_violations(browser)
