@@ -48,6 +48,11 @@ print("DEBUG", settings.DEBUG, "DEMO", settings.TRYGG_DEMO)
 response = Client().get("/finns-inte/", headers={"host": "localhost", "accept-language": "sv"})
 print("404", response.status_code)
 print(response.content.decode())
+english = Client()
+english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+print("EN", english.get("/finns-inte/", headers={"host": "localhost"}).content.decode())
+from django.utils import translation
+translation.activate("sv")
 failure = handler500(RequestFactory().get("/oversikt/", headers={"host": "localhost"}))
 print("500", failure.status_code)
 print(failure.content.decode())
@@ -65,7 +70,8 @@ def test_a_missing_page_under_make_run_is_the_swedish_404_page_and_500_renders(t
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "DEBUG False DEMO True" in out
-    page_404 = out[out.index("404 ") : out.index("500 ")]
+    page_404 = out[out.index("404 ") : out.index("EN ")]
+    assert "Page not found" in out[out.index("EN ") : out.index("500 ")]
     assert "404 404" in page_404
     assert "Sidan finns inte" in page_404
     assert "Using the URLconf" not in page_404 and "technical_404" not in page_404
