@@ -38,6 +38,7 @@ messages:
 	$(BIN)/python manage.py makemessages --locale sv --locale en --ignore '.venv/*' --ignore 'var/*'
 
 # The current second-factor code of a demo user (a local run, as `make run`): make totp USER=samordnare
+totp: export TRYGG_LOCAL ?= 1
 totp: install
 	$(BIN)/python manage.py demo_totp $(USER)
 
