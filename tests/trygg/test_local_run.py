@@ -124,3 +124,18 @@ def test_create_api_client_works_as_readme_shows_it_under_the_local_settings(
     assert "SECRET_KEY" not in result.stderr
     client = ApiClient.objects.get(name="Bostadsbolagets system")
     assert client.organisation == organisations["bostad"]
+
+
+def test_make_manage_runs_the_command_through_manage_py():
+    # What README documents for a shell without the virtualenv; -n prints, runs nothing.
+    result = subprocess.run(
+        ["make", "-n", "manage", "ARGS=create_api_client --help"],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == (
+        ".venv/bin/python manage.py create_api_client --help"
+    )
