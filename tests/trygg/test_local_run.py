@@ -106,7 +106,7 @@ def _database_url() -> str:
     return f"postgresql://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_create_api_client_works_as_readme_shows_it_under_the_local_settings(
     tmp_path, organisations, nordost
 ):
