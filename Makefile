@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install lint format messages stop clean totp
+.PHONY: run test install lint format messages stop clean totp manage
 
 run: install
 	$(BIN)/python -m trygg.run
@@ -37,10 +37,15 @@ lint:
 messages:
 	$(BIN)/python manage.py makemessages --locale sv --locale en --ignore '.venv/*' --ignore 'var/*'
 
-# The current second-factor code of a demo user (development, as `make run`): make totp USER=samordnare
-totp: export DEBUG ?= 1
+# The current second-factor code of a demo user (a local run, as `make run`): make totp USER=samordnare
+totp: export TRYGG_LOCAL ?= 1
 totp: install
 	$(BIN)/python manage.py demo_totp $(USER)
+
+# Any manage.py command on the embedded default, as `make run` sees the portal (TRYGG_LOCAL):
+# make manage ARGS="create_api_client --name Bostad --organisation bostadsbolaget --scopes reports:read"
+manage: install
+	$(BIN)/python manage.py $(ARGS)
 
 stop:
 	$(BIN)/python -m trygg.embedded stop

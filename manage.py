@@ -7,10 +7,10 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trygg.settings")
-    # A checkout on the embedded default (no DATABASE_URL, no SECRET_KEY) is a developer's, as
-    # under `make run`: commands run there as README shows them. A deployment sets both.
+    # A checkout on the embedded default (no DATABASE_URL, no SECRET_KEY) runs locally, as
+    # `make run` does: commands run there as README shows them. A deployment sets both.
     if not os.environ.get("DATABASE_URL") and not os.environ.get("SECRET_KEY"):
-        os.environ.setdefault("DEBUG", "1")
+        os.environ.setdefault("TRYGG_LOCAL", "1")
     from django.conf import settings
     from django.core.management import execute_from_command_line
 

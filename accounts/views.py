@@ -35,25 +35,34 @@ def second_factor_exempt(view):
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login, which also warns on the last failed attempt before the lock."""
+    """Django's login, which also warns on the last failed attempts before the lock."""
 
     redirect_authenticated_user = True
     form_class = LoginForm
 
+    # The warning comes this many attempts ahead of the lock, so the first lock is never a
+    # surprise (issue #13).
+    WARN_WHEN_ATTEMPTS_LEFT = 2
+
     def form_invalid(self, form):
         username = form.data.get("username", "")
-        if (
-            username
-            and getattr(self.request, "axes_ip_address", None) is not None
-            and login_failures_for(self.request, username).attempts_left == 1
-        ):
-            minutes = round(settings.AXES_COOLOFF_TIME * 60)
-            form.lockout_warning = ngettext(
-                "One attempt left before logging in is blocked for %(minutes)s minute.",
-                "One attempt left before logging in is blocked for %(minutes)s minutes.",
-                minutes,
-            ) % {"minutes": minutes}
+        if username and getattr(self.request, "axes_ip_address", None) is not None:
+            attempts = login_failures_for(self.request, username).attempts_left
+            if 0 < attempts <= self.WARN_WHEN_ATTEMPTS_LEFT:
+                form.lockout_warning = lockout_warning(attempts)
         return super().form_invalid(form)
+
+
+def lockout_warning(attempts: int) -> str:
+    """ "2 attempts left before logging in is blocked for 15 minutes", with the limit and the
+    cool-off from the settings."""
+    minutes = round(settings.AXES_COOLOFF_TIME * 60)
+    duration = ngettext("%(minutes)s minute", "%(minutes)s minutes", minutes) % {"minutes": minutes}
+    return ngettext(
+        "%(attempts)s attempt left before logging in is blocked for %(duration)s.",
+        "%(attempts)s attempts left before logging in is blocked for %(duration)s.",
+        attempts,
+    ) % {"attempts": attempts, "duration": duration}
 
 
 def _next_url(request) -> str:

@@ -1,29 +1,27 @@
-from django.db.models import Prefetch, QuerySet
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
+from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
-from accounts.models import Membership
-from areas.models import District
-
-
-def membership_list_for_user(*, user) -> QuerySet[Membership]:
-    """The user's memberships with organisation and district names, for display.
-
-    ``Access`` keeps only ids (enough to decide); the start page needs the names.
-    """
-    return (
-        Membership.objects.filter(user=user)
-        .select_related("organisation")
-        .prefetch_related(Prefetch("districts", queryset=District.objects.order_by("code")))
-        .order_by("organisation__name", "role")
-    )
+from core.selectors import membership_list_for_user, next_steps_for
 
 
 class HomeView(TemplateView):
-    """The start page after login: where the user works and what they can do there."""
+    """The start page after login: what to do next, and where the user works."""
 
     template_name = "core/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["memberships"] = membership_list_for_user(user=self.request.user)
+        context["next_steps"] = next_steps_for(user=self.request.user)
         return context
+
+
+@login_not_required
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever a page links: sent on to the file in static/
+    (hashed name in production), so no page has a failed request in its console."""
+    return HttpResponsePermanentRedirect(static("favicon.ico"))

@@ -19,7 +19,7 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from incidents.models import SituationPicture
 from incidents.selectors.situation import (
@@ -385,7 +385,8 @@ def situation_picture_pdf(*, picture: SituationPicture) -> bytes:
                 styles["body"],
             )
         )
-    story.append(Spacer(1, 6 * mm))
+    # Nothing after the signatures: a trailing Spacer that no longer fits the last page made a
+    # page of its own, blank but for the footer (issue #13).
 
     def footer(canvas, document):
         canvas.saveState()
@@ -408,3 +409,19 @@ def situation_picture_pdf(*, picture: SituationPicture) -> bytes:
     )
     document.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
+
+
+def situation_picture_filename(picture: SituationPicture) -> tuple[str, str]:
+    """The PDF's file name in Swedish, as (ASCII, UTF-8): ``lagesbild-centrum-2026-kvartal-3.pdf``
+    and ``lägesbild-centrum-2026-kvartal-3.pdf``. The slug keeps the district ASCII-safe."""
+    from incidents.choices import PeriodKind
+
+    start = picture.period_start
+    if picture.period_kind == PeriodKind.QUARTER:
+        period = f"{start.year}-kvartal-{(start.month - 1) // 3 + 1}"
+    elif picture.period_kind == PeriodKind.MONTH:
+        period = f"{start.year}-{start.month:02d}"
+    else:
+        period = f"{start.year}"
+    name = f"{picture.district.slug}-{period}.pdf"
+    return f"lagesbild-{name}", f"lägesbild-{name}"

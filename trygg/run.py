@@ -258,11 +258,19 @@ def _stop(groups: list[list[Child]]) -> None:
             child.wait(deadline)
 
 
+def local_environ(environ) -> dict:
+    """The environment of `make run`'s processes: the portal as its users see it (DEBUG off,
+    Swedish error pages) on this machine only (``TRYGG_LOCAL``, trygg/settings.py).
+    ``DEBUG=1 make run`` brings Django's debugging aids back."""
+    environ = dict(environ)
+    environ.setdefault("TRYGG_LOCAL", "1")
+    environ["PYTHONUNBUFFERED"] = "1"
+    return environ
+
+
 def main() -> int:
     port = int(os.environ.get("PORT", "8000"))
-    environ = dict(os.environ)
-    environ.setdefault("DEBUG", "1")
-    environ["PYTHONUNBUFFERED"] = "1"
+    environ = local_environ(os.environ)
     var_dir = Path(environ.get("TRYGG_VAR_DIR") or BASE_DIR / "var")
     stopping = threading.Event()
 

@@ -14,29 +14,49 @@ env = Env()
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env.get_bool("DEBUG", default=False)
+VAR_DIR = Path(env.get_str("TRYGG_VAR_DIR", str(BASE_DIR / "var")))
+# The portal as it runs on one person's machine (`make run`, `manage.py` on the embedded
+# default): served as users see it (DEBUG off, real error pages), but over plain HTTP on the
+# loopback names only, with a secret key generated once under var/ and demo data allowed.
+# Production is neither local nor DEBUG; DEBUG=1 brings Django's debugging aids back.
+LOCAL = env.get_bool("TRYGG_LOCAL", default=False)
+LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+# Demo users with a known password and readable second factors (seed_demo, demo_totp): never
+# in the production shape.
+TRYGG_DEMO = DEBUG or LOCAL
 
 SECRET_KEY = env.get_str("SECRET_KEY")
 ALLOWED_HOSTS = env.get_list("ALLOWED_HOSTS")
-if not DEBUG:
+if DEBUG:
+    SECRET_KEY = SECRET_KEY or "django-insecure-trygg-development-only-never-in-production"
+    ALLOWED_HOSTS = ALLOWED_HOSTS or [*LOCAL_HOSTS, "testserver"]
+elif LOCAL:
+    from trygg.local import local_secret_key
+
+    SECRET_KEY = SECRET_KEY or local_secret_key(VAR_DIR)
+    ALLOWED_HOSTS = ALLOWED_HOSTS or LOCAL_HOSTS
+    if not set(ALLOWED_HOSTS) <= {*LOCAL_HOSTS, "testserver"}:
+        raise ImproperlyConfigured(
+            "TRYGG_LOCAL serves this machine only (ALLOWED_HOSTS of 127.0.0.1, localhost, "
+            "[::1]); a server for others sets SECRET_KEY, ALLOWED_HOSTS and leaves it off."
+        )
+else:
     if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         raise ImproperlyConfigured("SECRET_KEY must be at least 50 varied characters long.")
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
-else:
-    SECRET_KEY = SECRET_KEY or "django-insecure-trygg-development-only-never-in-production"
-    ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]", "testserver"]
 
 # With no DATABASE_URL / REDIS_URL, development starts the embedded servers under ./var/
 # (trygg.embedded). Production must name its servers: an embedded database there would be
 # a silent, unbacked-up copy of the truth.
 if not (env.is_set("DATABASE_URL") and env.is_set("REDIS_URL")):
-    if not DEBUG:
+    if not (DEBUG or LOCAL):
         raise ImproperlyConfigured("DATABASE_URL and REDIS_URL must be set when DEBUG is off.")
     from trygg.embedded import ensure_started
 
-    ensure_started(var_dir=Path(env.get_str("TRYGG_VAR_DIR", str(BASE_DIR / "var"))))
+    ensure_started(var_dir=VAR_DIR)
 
 DATABASE_URL = env.get_url("DATABASE_URL", {"postgres", "postgresql"})
 REDIS_URL = env.get_url("REDIS_URL", {"redis", "rediss", "unix"})
@@ -169,6 +189,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["trygg.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -192,11 +213,14 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if DEBUG or LOCAL
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
+# A local run serves the files where they are (no collectstatic), through WhiteNoise as in
+# production, with DEBUG off too.
+WHITENOISE_USE_FINDERS = DEBUG or LOCAL
 MEDIA_ROOT = Path(env.get_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -218,16 +242,18 @@ SESSION_COOKIE_AGE = TRYGG_SESSION_IDLE_MINUTES * 60
 # The second factor (django-otp): TOTP apps show the codes under this name.
 OTP_TOTP_ISSUER = "Trygg"
 
-# Security: strict when DEBUG is off, so that `manage.py check --deploy` reports nothing.
+# Security: strict when DEBUG is off, so that `manage.py check --deploy` reports nothing. A
+# local run is plain HTTP on this machine: no HTTPS redirect, no secure-only cookies, no HSTS.
+HTTPS_ONLY = not (DEBUG or LOCAL)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env.get_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_SSL_REDIRECT = env.get_bool("SECURE_SSL_REDIRECT", default=HTTPS_ONLY)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_SECURE = HTTPS_ONLY
+CSRF_COOKIE_SECURE = HTTPS_ONLY
 SESSION_COOKIE_HTTPONLY = True
-SECURE_HSTS_SECONDS = env.get_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, min_value=0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_HSTS_SECONDS = env.get_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS_ONLY else 0, min_value=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS_ONLY
+SECURE_HSTS_PRELOAD = HTTPS_ONLY
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -264,9 +290,7 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 12 * 3600},
     },
 }
-CELERY_BEAT_SCHEDULE_FILENAME = str(
-    Path(env.get_str("TRYGG_VAR_DIR", str(BASE_DIR / "var"))) / "celerybeat-schedule"
-)
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 REST_FRAMEWORK = {
     # Partner systems send a bearer token; the browser's session (with CSRF) works too. The

@@ -1,10 +1,8 @@
 """Reads of reports. Each starts from ``Report.objects.visible_to(user)``."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.models import AuditEvent
 from incidents.filtersets import ReportFilterSet
 from incidents.models import Report
 
@@ -28,12 +26,6 @@ def report_get(*, user, pk: int) -> Report:
         .defer(*LIST_DEFERRED)
     )
     return get_object_or_404(queryset, pk=pk)
-
-
-def report_history(*, report: Report) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(
-        content_type=ContentType.objects.get_for_model(Report), object_id=str(report.pk)
-    ).order_by("at", "id")
 
 
 def my_report_list(*, user) -> QuerySet[Report]:

@@ -37,13 +37,13 @@ from incidents.forms import (
     ReportPlacementForm,
     place_names,
 )
+from incidents.history import report_history
 from incidents.models import Report
 from incidents.selectors.density import report_density
 from incidents.selectors.reports import (
     my_report_list,
     report_filterset,
     report_get,
-    report_history,
 )
 from incidents.services.corrections import report_correct_category, report_correct_placement
 from incidents.services.reports import (

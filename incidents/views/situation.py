@@ -4,6 +4,8 @@ Every page starts from the pictures the user may read (``SituationPicture.object
 .visible_to``); one they may not read answers 404, as if it did not exist.
 """
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -26,6 +28,7 @@ from incidents.forms_situation import (
     SituationPictureUpdateForm,
 )
 from incidents.models import SituationPicture
+from incidents.pdf import situation_picture_filename
 from incidents.selectors.situation import (
     situation_figures_for_picture,
     situation_picture_list,
@@ -269,6 +272,9 @@ def picture_pdf(request, pk: int):
         raise Http404
     content = situation_picture_export_pdf(actor=request.user, picture=picture, request=request)
     response = HttpResponse(content, content_type="application/pdf")
-    filename = f"lagesbild-{picture.district.slug}-{picture.period_kind}-{picture.period_start}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
+    ascii_name, name = situation_picture_filename(picture)
+    # The ASCII name for every client, the Swedish one (RFC 6266) for those that read it.
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    )
     return response

@@ -120,13 +120,22 @@ _SIDE_HELP = {
 }
 
 
+_SIDE_LABELS = {
+    "offender": _("What you know"),
+    "target": _("What you know"),
+    "place": _("What you know"),
+}
+
+
 class CrimeTriangleForm(BootstrapFormMixin, VersionedFormMixin):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in TRIANGLE_FIELDS:
             model_field = Problem._meta.get_field(name)
             self.fields[name] = forms.CharField(
-                label=model_field.verbose_name.capitalize(),
+                # The side's name is its fieldset's legend; a label repeating it read
+                # "Gärningsperson / Gärningsperson" (issue #13).
+                label=_SIDE_LABELS.get(name) or model_field.verbose_name.capitalize(),
                 required=False,
                 max_length=TRIANGLE_MAX_LENGTH,
                 widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
@@ -158,7 +167,29 @@ class CauseForm(BootstrapFormMixin, forms.Form):
     )
 
 
-CauseFormSet = forms.formset_factory(CauseForm, extra=2, can_delete=True, max_num=40)
+CAUSES_MAX = 40
+CauseFormSet = forms.formset_factory(CauseForm, extra=2, can_delete=True, max_num=CAUSES_MAX)
+
+
+def cause_formset_adding_a_row(data) -> forms.BaseFormSet:
+    """The causes as typed, unsaved, with one more empty row: what "Add a cause" gives without
+    JavaScript (with it, static/js/cause_rows.js adds the row in the page). Unbound, so the
+    rows show what was typed and no errors for what was not typed yet."""
+    total = min(int(data.get("causes-TOTAL_FORMS") or 0), CAUSES_MAX)
+    names = ("pk", "description", "kind", "horizon", "side")
+    rows, empty = [], 0
+    for index in range(total):
+        row = {name: data.get(f"causes-{index}-{name}", "") for name in names}
+        row["DELETE"] = bool(data.get(f"causes-{index}-DELETE"))
+        if row["pk"] or row["description"].strip():
+            rows.append(row)
+        else:
+            empty += 1
+    extra = min(empty + 1, CAUSES_MAX - len(rows))
+    formset_class = forms.formset_factory(
+        CauseForm, extra=max(extra, 0), can_delete=True, max_num=CAUSES_MAX
+    )
+    return formset_class(initial=rows, prefix="causes")
 
 
 def cause_formset_initial(problem: Problem) -> list[dict]:

@@ -7,8 +7,9 @@ for public measures (without the internal follow-ups).
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import EDIT, READ, can
 from core.exceptions import DomainError
@@ -19,6 +20,7 @@ from plans.forms.plans import FollowUpForm, MeasureForm, MeasureUpdateForm
 from plans.selectors.editing import measure_labels, measure_seen
 from plans.selectors.evaluation import measure_evaluation
 from plans.selectors.plans import measure_follow_ups, measure_get, plan_get
+from plans.services.common import check_may_follow_up
 from plans.services.measures import (
     MeasureConflict,
     follow_up_create,
@@ -64,7 +66,12 @@ def measure_create_view(request, pk: int):
 
 
 def measure_detail(request, pk: int):
-    measure = measure_get(user=request.user, pk=pk)
+    return _measure_page(request, measure_get(user=request.user, pk=pk))
+
+
+def _measure_page(request, measure, follow_up_form=None):
+    """The measure with its follow-ups; ``follow_up_form`` is a refused follow-up, shown again
+    with what was typed and why it was refused."""
     plan = measure.plan
     editable = can(request.user, EDIT, plan)
     may_follow_up = editable and plan.is_in_force
@@ -72,6 +79,8 @@ def measure_detail(request, pk: int):
     for follow_up in follow_ups:
         follow_up.target_met = measure.target_met(follow_up.indicator_value)
     evaluation = measure_evaluation(user=request.user, measure=measure)
+    if may_follow_up and follow_up_form is None:
+        follow_up_form = FollowUpForm(measure=measure)
     return render(
         request,
         "plans/measure_detail.html",
@@ -83,7 +92,7 @@ def measure_detail(request, pk: int):
             "follow_ups": follow_ups,
             "may_edit": editable and plan.status != PlanStatus.CLOSED,
             "may_delete": editable and plan.status == PlanStatus.DRAFT,
-            "follow_up_form": FollowUpForm(measure=measure) if may_follow_up else None,
+            "follow_up_form": follow_up_form if may_follow_up else None,
             "evaluation": evaluation,
             "may_revise_evaluation": may_revise_evaluation(request.user, measure, evaluation),
         },
@@ -140,9 +149,22 @@ def measure_delete_view(request, pk: int):
     return redirect("plans:plan_detail", pk=plan.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def follow_up_create_view(request, pk: int):
+    """Records a follow-up. A refused one shows the measure page again with the form as typed
+    and its errors (issue #13: they were wiped); a GET (a reload, a bookmark) goes to the
+    measure page, where the form is, rather than a 405."""
     measure = measure_get(user=request.user, pk=pk)
+    if request.method == "GET":
+        return redirect(reverse("plans:measure_detail", args=[measure.pk]) + "#new-follow-up")
+    try:
+        # Who may not follow up, or a plan not in force, has no form to show again.
+        check_may_follow_up(request.user, measure.plan.district_id)
+        if not measure.plan.is_in_force:
+            raise DomainError(_("Measures are followed up once the plan is agreed."))
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("plans:measure_detail", pk=measure.pk)
     form = FollowUpForm(request.POST, measure=measure)
     if form.is_valid():
         try:
@@ -152,15 +174,9 @@ def follow_up_create_view(request, pk: int):
         except ValidationError as error:
             add_service_errors(form, error)
         except DomainError as error:
-            messages.error(request, error.message)
-            return redirect("plans:measure_detail", pk=measure.pk)
+            form.add_error(None, error.message)
         else:
             messages.success(request, _("The follow-up was recorded."))
             tell_masked_identity_numbers(request, written.masked_identity_numbers)
             return redirect("plans:measure_detail", pk=measure.pk)
-    messages.error(
-        request,
-        _("The follow-up could not be saved: %(errors)s")
-        % {"errors": " ".join(str(e) for errors in form.errors.values() for e in errors)},
-    )
-    return redirect("plans:measure_detail", pk=measure.pk)
+    return _measure_page(request, measure, follow_up_form=form)

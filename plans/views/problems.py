@@ -30,6 +30,7 @@ from plans.forms.problems import (
     LinkReportsForm,
     ProblemForm,
     ProblemUpdateForm,
+    cause_formset_adding_a_row,
     cause_formset_initial,
 )
 from plans.models import Problem
@@ -358,7 +359,11 @@ def problem_analysis_view(request, pk: int):
     """The cause analysis: the crime triangle and the named causes, on one page."""
     problem = _editable_problem(request, pk)
     context: dict = {"problem": problem}
-    if request.method == "POST":
+    if request.method == "POST" and "add_cause" in request.POST:
+        # "Add a cause" without JavaScript: the page again as typed, one row more, unsaved.
+        form = CrimeTriangleForm(request.POST)
+        formset = cause_formset_adding_a_row(request.POST)
+    elif request.method == "POST":
         form = CrimeTriangleForm(request.POST)
         formset = CauseFormSet(request.POST, prefix="causes")
         if form.is_valid() and formset.is_valid():

@@ -232,6 +232,6 @@ def test_it_loads_geography_and_imports_as_the_runtime_role(
 
 
 def test_it_seeds_the_demo_as_the_runtime_role(as_runtime_role, geography, settings):
-    settings.DEBUG = True
+    settings.TRYGG_DEMO = True
     call_command("seed_demo", verbosity=0, days=30)
     assert Report.objects.filter(confidentiality=Confidentiality.ORGANISATION).exists()

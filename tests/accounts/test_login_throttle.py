@@ -6,7 +6,8 @@ from django.urls import reverse
 from accounts.models import AuditEvent
 
 PASSWORD = "test-password-123"
-WARNING = "Ett försök kvar innan inloggningen spärras i 15 minuter."
+WARNING = "1 försök kvar innan inloggningen spärras i 15 minuter."
+WARNING_2 = "2 försök kvar innan inloggningen spärras i 15 minuter."
 LOCKED = "För många misslyckade inloggningsförsök"
 
 
@@ -17,6 +18,13 @@ def _login(client, username, password=WRONG, address="10.0.0.1"):
     return client.post(
         reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address
     )
+
+
+def test_it_takes_the_limit_and_the_cool_off_from_the_settings(client, outsider, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_COOLOFF_TIME = 30 / 60
+    page = _login(client, "utomstaende").content.decode()
+    assert "2 försök kvar innan inloggningen spärras i 30 minuter." in page
 
 
 def test_it_has_five_tries_per_account_and_twenty_per_address(settings):
@@ -55,10 +63,11 @@ def test_it_locks_an_address_that_sprays_many_accounts(client, police_centrum, s
     assert _login(client, "polis.centrum", PASSWORD, address="198.51.100.1").status_code == 302
 
 
-def test_it_warns_on_the_attempt_before_the_lock(client, outsider):
+def test_it_warns_on_the_two_attempts_before_the_lock(client, outsider):
     pages = [_login(client, "utomstaende").content.decode() for _ in range(4)]
 
-    assert all(WARNING not in page for page in pages[:3])
+    assert all("försök kvar" not in page for page in pages[:2])
+    assert WARNING_2 in pages[2]
     assert WARNING in pages[3]
     assert 'class="alert alert-warning" role="alert"' in pages[3]
     assert _login(client, "utomstaende").status_code == 429
@@ -68,7 +77,8 @@ def test_it_warns_before_the_address_locks_too(client, settings, db):
     settings.TRYGG_LOGIN_ADDRESS_FAILURE_LIMIT = 6
     pages = [_login(client, f"namn{n}").content.decode() for n in range(5)]
 
-    assert WARNING not in pages[3]
+    assert "försök kvar" not in pages[2]
+    assert WARNING_2 in pages[3]
     assert WARNING in pages[4]
     assert _login(client, "namn9").status_code == 429
 
@@ -108,3 +118,10 @@ def test_it_counts_the_address_the_proxy_reports(client, outsider, settings):
     assert set(events.values_list("ip_address", flat=True)) == {f"203.0.113.{n}" for n in range(5)}
     # Five addresses, one account: the account is locked wherever the next try comes from.
     assert _login(client, "utomstaende", PASSWORD, address="10.0.0.1").status_code == 429
+
+
+def test_the_login_page_links_the_public_citizen_promises(client, db):
+    page = client.get(reverse("login")).content.decode()
+    assert f'href="{reverse("plans:public_index")}"' in page
+    assert "medborgarlöften" in page
+    assert client.get(reverse("plans:public_index")).status_code == 200

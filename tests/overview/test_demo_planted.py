@@ -60,7 +60,7 @@ def recent_against_last_year(series: dict, today) -> tuple[float, float, float]:
 
 def test_it_plants_a_rise_a_hotspot_and_an_effect_and_nothing_else(geography, settings):
     # One seed for all three (about 20 s on a busy machine).
-    settings.DEBUG = True
+    settings.TRYGG_DEMO = True
     call_command("seed_demo", verbosity=0, days=DAYS)
     today = timezone.localdate()
     areas = weekly_counts("area")

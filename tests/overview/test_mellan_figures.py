@@ -197,7 +197,7 @@ def test_the_dashboard_page_shows_the_rates_and_the_measure(client, placed, area
 def test_the_lagesbild_of_the_demo_data_is_broken_down_by_mellanomrade_with_rates(
     geography, settings
 ):
-    settings.DEBUG = True
+    settings.TRYGG_DEMO = True
     call_command("seed_demo", verbosity=0, days=200)
     coordinator = User.objects.get(username="samordnare")
     rollup_full()

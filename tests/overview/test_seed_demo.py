@@ -10,7 +10,7 @@ DAYS = 60
 
 
 def test_it_creates_the_demo_users_once(geography, settings):
-    settings.DEBUG = True
+    settings.TRYGG_DEMO = True
     call_command("seed_demo", verbosity=0, days=DAYS)
     counts = (User.objects.count(), Organisation.objects.count(), Membership.objects.count())
     call_command("seed_demo", verbosity=0, days=DAYS)
@@ -35,8 +35,8 @@ def test_it_creates_the_demo_users_once(geography, settings):
 
 
 def test_it_refuses_to_run_in_production(geography, settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="DEBUG is off"):
+    settings.TRYGG_DEMO = False
+    with pytest.raises(CommandError, match="never in production"):
         call_command("seed_demo", verbosity=0)
     assert not User.objects.exists()
 
@@ -46,7 +46,7 @@ def test_it_makes_reports_shaped_like_real_ones_once(geography, settings):
 
     from incidents.models import Report
 
-    settings.DEBUG = True
+    settings.TRYGG_DEMO = True
     call_command("seed_demo", verbosity=0, days=90)
     count = Report.objects.count()
     call_command("seed_demo", verbosity=0, days=90)
@@ -75,7 +75,7 @@ def test_it_adds_only_the_days_that_have_no_reports(geography, settings):
 
     from incidents.models import Report
 
-    settings.DEBUG = True
+    settings.TRYGG_DEMO = True
     call_command("seed_demo", verbosity=0, days=DAYS)
     ids = set(Report.objects.values_list("external_id", flat=True))
     # As on a later day, when the days since the last run have no demo reports yet (the first
@@ -89,7 +89,7 @@ def test_it_adds_only_the_days_that_have_no_reports(geography, settings):
 def test_it_leaves_the_overview_up_to_date(geography, settings):
     from overview.models import ReportChange, ReportMonthCount
 
-    settings.DEBUG = True
+    settings.TRYGG_DEMO = True
     call_command("seed_demo", verbosity=0, days=DAYS)
     assert not ReportChange.objects.exists()
     assert ReportMonthCount.objects.exists()
@@ -99,7 +99,7 @@ def test_it_makes_an_agreed_plan_for_centrum_once(geography, settings):
     from plans.choices import MeasureStatus, PlanStatus
     from plans.models import ActionPlan, FollowUp, Measure, Problem
 
-    settings.DEBUG = True
+    settings.TRYGG_DEMO = True
     call_command("seed_demo", verbosity=0, days=DAYS)
     call_command("seed_demo", verbosity=0, days=DAYS)
     plan = ActionPlan.objects.get()

@@ -1,5 +1,6 @@
 """Prints a demo user's current second-factor code, so the demo can be signed into without
-an authenticator app. Refused when DEBUG is off: in production no one reads another's code."""
+an authenticator app. Refused in production (settings.TRYGG_DEMO off): there no one reads
+another's code."""
 
 import time
 
@@ -16,8 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("username")
 
     def handle(self, *args, username, **options):
-        if not settings.DEBUG:
-            raise CommandError("demo_totp is for development only and refused when DEBUG is off.")
+        if not settings.TRYGG_DEMO:
+            raise CommandError("demo_totp is for a local run or DEBUG only, never in production.")
         device = (
             TOTPDevice.objects.filter(user__username=username, confirmed=True)
             .order_by("pk")

@@ -1,4 +1,4 @@
-"""Demo organisations and users for `make run`. Never in production (DEBUG off)."""
+"""Demo organisations and users for `make run`. Never in production (settings.TRYGG_DEMO off)."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -54,7 +54,8 @@ USERS = [
 ]
 # The demo users whose roles require the second factor get a TOTP device with this fixed,
 # published secret (README): add it to an authenticator app, or print the current code with
-# `make totp USER=samordnare`. A demo secret is no secret, which is why DEBUG must be on.
+# `make totp USER=samordnare`. A demo secret is no secret, which is why only a local or DEBUG
+# run has demo data (settings.TRYGG_DEMO).
 DEMO_TOTP_SECRET = "TRYGGDEMOTRYGGDEMOTRYGGDEMOTRYGG"  # noqa: S105
 
 
@@ -71,7 +72,7 @@ def demo_totp_device_set(user) -> None:
 
 
 class Command(BaseCommand):
-    help = "Create the demo organisations and users (idempotent; refused when DEBUG is off)."
+    help = "Create the demo organisations and users (idempotent; refused in production)."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -89,8 +90,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        if not settings.DEBUG:
-            raise CommandError("Demo data is for development only and refused when DEBUG is off.")
+        if not settings.TRYGG_DEMO:
+            raise CommandError(
+                "Demo data is for a local run (make run) or DEBUG only, never in production."
+            )
         districts = {d.slug: d for d in District.objects.all()}
         if not districts:
             raise CommandError("Load the geography first: python manage.py load_geography")
