@@ -223,6 +223,8 @@ def open_visit(chromium, live_server, viewport, request):
     """Opens a new tab for a person: ``visit = open_visit("officer")``."""
     contexts = []
     visits = []
+    test_name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+    shutil.rmtree(OUT / test_name, ignore_errors=True)
 
     def open_(name: str) -> Visit:
         context = chromium.new_context(
@@ -234,7 +236,6 @@ def open_visit(chromium, live_server, viewport, request):
         context.set_default_timeout(20_000)
         contexts.append(context)
         page = context.new_page()
-        test_name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
         visit = Visit(page, live_server.url, viewport["width"], f"{test_name}/{name}")
         (OUT / visit.name).mkdir(parents=True, exist_ok=True)
         host = urlsplit(live_server.url).netloc

@@ -2,6 +2,8 @@
 police report kept within the police stays out of their sight by its address, in the list,
 in a search and in the export."""
 
+from pathlib import Path
+
 from accounts.choices import Confidentiality
 from incidents.models import Category, Report
 from tests.browser.conftest import in_a_browser
@@ -58,6 +60,6 @@ def test_it_lets_social_services_file_and_keeps_a_police_only_report_out_of_sigh
     worker.goto("/rapporter/")
     with page.expect_download() as download:
         page.get_by_role("link", name="Exportera som CSV").click()
-    exported = open(download.value.path(), encoding="utf-8-sig").read()
+    exported = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert "Unga samlas vid fontänen" in exported
     assert "Spaning" not in exported and "Hagaparken" not in exported
