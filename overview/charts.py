@@ -18,6 +18,9 @@ DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 2", "10 4", "4 4")
 BAR_COLOURS = {"current": "#12355b", "previous": "#8aa4c2"}
 
 _WIDTH = 640
+# A phone's chart: drawn for about its own width, so that its text stays readable (a 640-wide
+# drawing shrunk to a phone's 358 px set 11-unit text at 6 px) and nothing is cut off.
+NARROW_WIDTH = 360
 _LEFT = 44
 _RIGHT = 12
 _TOP = 12
@@ -56,14 +59,16 @@ def _nice_maximum(value: int) -> int:
     return 10 * magnitude
 
 
-def _svg(chart_id: str, title: str, description: str, height: float, parts: list) -> SafeString:
+def _svg(
+    chart_id: str, title: str, description: str, height: float, parts: list, width: int = _WIDTH
+) -> SafeString:
     return format_html(
         '<svg role="img" aria-labelledby="{0}-title {0}-desc" viewBox="0 0 {1} {2}" '
         'width="100%" class="trygg-chart" '
         'xmlns="http://www.w3.org/2000/svg">'
         '<title id="{0}-title">{3}</title><desc id="{0}-desc">{4}</desc>{5}</svg>',
         chart_id,
-        _WIDTH,
+        width,
         height,
         title,
         description,
@@ -71,12 +76,30 @@ def _svg(chart_id: str, title: str, description: str, height: float, parts: list
     )
 
 
+def responsive_chart(draw, *, chart_id: str, **kwargs) -> SafeString:
+    """The chart drawn twice, for a phone and for a wider screen; the stylesheet shows the one
+    that fits (.trygg-chart-narrow, .trygg-chart-wide), the other is not displayed and so not
+    read out either."""
+    return format_html(
+        '<div class="trygg-chart-narrow">{}</div><div class="trygg-chart-wide">{}</div>',
+        draw(chart_id=f"{chart_id}-narrow", width=NARROW_WIDTH, **kwargs),
+        draw(chart_id=chart_id, **kwargs),
+    )
+
+
 def line_chart_svg(
-    *, months: list[date], lines: list[Line], title: str, description: str, chart_id: str
+    *,
+    months: list[date],
+    lines: list[Line],
+    title: str,
+    description: str,
+    chart_id: str,
+    width: int = _WIDTH,
 ) -> SafeString:
     """Monthly counts as lines, one per district or category."""
     top = _nice_maximum(max((v or 0 for line in lines for v in line.values), default=0))
-    plot_width = _WIDTH - _LEFT - _RIGHT
+    narrow = width < _WIDTH
+    plot_width = width - _LEFT - _RIGHT
     step = plot_width / max(len(months) - 1, 1)
 
     def x(index: int) -> float:
@@ -93,7 +116,7 @@ def line_chart_svg(
                 '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#ccc"/>'
                 '<text x="{}" y="{}" font-size="11" text-anchor="end">{}</text>',
                 _LEFT,
-                _WIDTH - _RIGHT,
+                width - _RIGHT,
                 y(value),
                 y(value),
                 _LEFT - 6,
@@ -101,7 +124,8 @@ def line_chart_svg(
                 value,
             )
         )
-    label_every = 3 if len(months) > 12 else 1
+    # A label is about 40 units wide: every third month fits 640 units, every sixth 360.
+    label_every = (6 if narrow else 3) if len(months) > 12 else (2 if narrow else 1)
     for index, month in enumerate(months):
         if index % label_every == 0 or index == len(months) - 1:
             parts.append(
@@ -142,7 +166,7 @@ def line_chart_svg(
                     format_html('<circle cx="{}" cy="{}" r="3" fill="{}"/>', px, py, colour)
                 )
     legend_top = _TOP + _PLOT_HEIGHT + _AXIS + 8
-    per_row = 3
+    per_row = 2 if narrow else 3
     for number, line in enumerate(lines):
         lx = _LEFT + (number % per_row) * (plot_width / per_row)
         ly = legend_top + (number // per_row) * _LEGEND_ROW
@@ -162,7 +186,7 @@ def line_chart_svg(
             )
         )
     height = legend_top + ((len(lines) + per_row - 1) // per_row) * _LEGEND_ROW
-    return _svg(chart_id, title, description, height, parts)
+    return _svg(chart_id, title, description, height, parts, width)
 
 
 _BAR_LABEL = 170
@@ -178,13 +202,16 @@ def bar_chart_svg(
     title: str,
     description: str,
     chart_id: str,
+    width: int = _WIDTH,
 ) -> SafeString:
     """Pairs of horizontal bars (this period, the previous one) per row label."""
     largest = max([value or 0 for row in rows for value in (row.current, row.previous)] or [0])
-    scale = (_WIDTH - _BAR_LABEL - _BAR_VALUE) / largest if largest else 0
+    label_width = _BAR_LABEL if width >= _WIDTH else 130
+    scale = (width - label_width - _BAR_VALUE) / largest if largest else 0
     parts = []
     for index, (key, label) in enumerate(zip(("current", "previous"), legend, strict=True)):
-        lx = _BAR_LABEL + index * 200
+        # The legend starts under the labels on a phone: from the bars' start it would not fit.
+        lx = (label_width if width >= _WIDTH else 4) + index * 180
         parts.append(
             format_html(
                 '<rect x="{}" y="4" width="12" height="12" fill="{}"/>'
@@ -200,7 +227,7 @@ def bar_chart_svg(
         parts.append(
             format_html(
                 '<text x="{}" y="{}" font-size="12" text-anchor="end">{}</text>',
-                _BAR_LABEL - 8,
+                label_width - 8,
                 top + _BAR + 4,
                 row.label,
             )
@@ -211,20 +238,20 @@ def bar_chart_svg(
         )
         for offset, (key, value, display) in enumerate(bars):
             bar_top = top + offset * _BAR
-            width = round((value or 0) * scale, 1)
+            bar_width = round((value or 0) * scale, 1)
             parts.append(
                 format_html(
                     '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'
                     '<text x="{}" y="{}" font-size="11">{}</text>',
-                    _BAR_LABEL,
+                    label_width,
                     bar_top,
-                    width,
+                    bar_width,
                     _BAR - 1,
                     BAR_COLOURS[key],
-                    _BAR_LABEL + width + 4,
+                    label_width + bar_width + 4,
                     bar_top + _BAR - 2,
                     display,
                 )
             )
     height = 28 + len(rows) * _BAR_ROW + 4
-    return _svg(chart_id, title, description, height, parts)
+    return _svg(chart_id, title, description, height, parts, width)

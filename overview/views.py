@@ -14,7 +14,7 @@ from django.views import View
 
 from accounts.access import access_for
 from areas.models import District
-from overview.charts import Bars, Line, bar_chart_svg, line_chart_svg
+from overview.charts import Bars, Line, bar_chart_svg, line_chart_svg, responsive_chart
 from overview.selectors.counts import aggregate_district_ids
 from overview.selectors.dashboard import Dashboard, Series, dashboard_compute
 from overview.selectors.geography import map_density
@@ -40,7 +40,8 @@ def _period(request):
 def _series_chart(series: Series | None, *, title: str, chart_id: str):
     if series is None or not series.lines:
         return ""
-    return line_chart_svg(
+    return responsive_chart(
+        line_chart_svg,
         months=series.months,
         lines=[Line(line.label, [point.value for point in line.points]) for line in series.lines],
         title=title,
@@ -53,7 +54,8 @@ def _category_chart(dashboard: Dashboard):
     rows = dashboard.main_categories
     if not rows:
         return ""
-    return bar_chart_svg(
+    return responsive_chart(
+        bar_chart_svg,
         rows=[
             Bars(
                 row.label,
