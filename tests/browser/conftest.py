@@ -32,11 +32,19 @@ from django.conf import settings
 
 CHROMIUM = os.environ.get("TRYGG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 OUT = Path(settings.BASE_DIR) / "var" / "browser"
+HERE = Path(__file__).parent
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
 PASSWORD = "test-password-123"
+# Links in table cells against the cell's colour as Bootstrap 5.3 paints it (a background
+# colour and an inset box-shadow for striped, light and hovered rows). axe leaves these to
+# "needs review", unable to read a box-shadow, so the light rows' linked figures (4.27:1)
+# went unflagged: this reads them itself and returns those under WCAG AA's 4.5:1.
+LINK_CONTRAST = (HERE / "js" / "link_contrast.js").read_text()
+# The innermost elements reaching past the window's right edge: what makes a page scroll.
+TOO_WIDE = (HERE / "js" / "too_wide.js").read_text()
 
 # Known failures of other work in flight for issue #13, tolerated here by exact address so
 # the lead removes each line when that work is merged. Each entry: (why, regex of the address
@@ -54,7 +62,7 @@ in_a_browser = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+        if "open_visit" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
 
 
@@ -130,10 +138,19 @@ class Visit:
         here = f"{path} @{self.width}px"
         self.pages.append(path)
         counts = self._axe(here)
+        low = page.evaluate(LINK_CONTRAST)
+        if low:
+            counts["serious"] += len(low)
+            self.findings.append(
+                f"{here}: contrast under 4.5:1 of {len(low)} link(s) in tables: {low[:4]}"
+            )
         if self.width <= PHONE["width"]:
             scroll = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
             if scroll[0] > scroll[1]:
-                self.findings.append(f"{here}: sideways scroll, {scroll[0]} px wide in {scroll[1]}")
+                self.findings.append(
+                    f"{here}: sideways scroll, {scroll[0]} px wide in {scroll[1]} "
+                    f"(too wide: {', '.join(page.evaluate(TOO_WIDE))})"
+                )
         for message in self.console:
             self.findings.append(f"{here}: console error: {message}")
         self.console.clear()

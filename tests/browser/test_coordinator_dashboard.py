@@ -1,6 +1,8 @@
 """Journey (c) of issue #13: the coordinator sees a newly filed report counted on the city's
 dashboard, follows the figure to the reports behind it, and switches to English."""
 
+from decimal import Decimal
+
 from django.utils import timezone
 
 from overview.services.rollup import rollup_changes
@@ -17,7 +19,11 @@ def test_it_counts_a_new_report_for_the_coordinator_and_drills_down(
     settings,
 ):
     settings.TRYGG_MAP_TILE_URL = ""
-    report = make_report(description="Nyss inrapporterad langning vid Järntorget")
+    report = make_report(
+        description="Nyss inrapporterad langning vid Järntorget",
+        latitude=Decimal("57.69980"),
+        longitude=Decimal("11.95270"),
+    )
     # What the rollup worker does within seconds of the commit.
     rollup_changes(wait=True)
 
@@ -30,6 +36,8 @@ def test_it_counts_a_new_report_for_the_coordinator_and_drills_down(
     page.get_by_label("Period", exact=True).select_option(this_month)
     page.get_by_role("button", name="Visa", exact=True).click()
     page.locator("#overview-map[data-ready]").wait_for()
+    # The map's squares and their table come after the page (htmx).
+    page.locator("#overview-density-areas").wait_for(state="attached")
     coordinator_tab.check()
 
     centrum = page.locator("#overview-districts tbody tr", has_text="Centrum")
@@ -45,6 +53,7 @@ def test_it_counts_a_new_report_for_the_coordinator_and_drills_down(
     page.go_back()
     page.locator('main nav a[href^="/oversikt/centrum/"]').click()
     page.locator("#overview-map[data-ready]").wait_for()
+    page.locator("#overview-density-areas").wait_for(state="attached")
     coordinator_tab.check()
     assert "Översikt Centrum" in page.get_by_role("heading", level=1).inner_text()
 
