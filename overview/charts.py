@@ -18,9 +18,6 @@ DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 2", "10 4", "4 4")
 BAR_COLOURS = {"current": "#12355b", "previous": "#8aa4c2"}
 
 _WIDTH = 640
-# A phone's chart: drawn for about its own width, so that its text stays readable (a 640-wide
-# drawing shrunk to a phone's 358 px set 11-unit text at 6 px) and nothing is cut off.
-NARROW_WIDTH = 360
 _LEFT = 44
 _RIGHT = 12
 _TOP = 12
@@ -73,17 +70,6 @@ def _svg(
         title,
         description,
         format_html_join("", "{}", ((part,) for part in parts)),
-    )
-
-
-def responsive_chart(draw, *, chart_id: str, **kwargs) -> SafeString:
-    """The chart drawn twice, for a phone and for a wider screen; the stylesheet shows the one
-    that fits (.trygg-chart-narrow, .trygg-chart-wide), the other is not displayed and so not
-    read out either."""
-    return format_html(
-        '<div class="trygg-chart-narrow">{}</div><div class="trygg-chart-wide">{}</div>',
-        draw(chart_id=f"{chart_id}-narrow", width=NARROW_WIDTH, **kwargs),
-        draw(chart_id=chart_id, **kwargs),
     )
 
 

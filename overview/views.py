@@ -14,7 +14,8 @@ from django.views import View
 
 from accounts.access import access_for
 from areas.models import District
-from overview.charts import Bars, Line, bar_chart_svg, line_chart_svg, responsive_chart
+from core.charts import responsive_chart
+from overview.charts import Bars, Line, bar_chart_svg, line_chart_svg
 from overview.selectors.counts import aggregate_district_ids
 from overview.selectors.dashboard import Dashboard, Series, dashboard_compute
 from overview.selectors.geography import map_density

@@ -30,12 +30,16 @@ def _month_after(month: date) -> date:
     return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
-def report_curve_svg(*, curve, measures, chart_id: str = "problem-curve") -> SafeString:
+def report_curve_svg(
+    *, curve, measures, chart_id: str = "problem-curve", width: int = _WIDTH
+) -> SafeString:
     """Bars of linked reports by month; below them, each measure's period as a line in the
     colour of its status, so that what was done can be read against what happened."""
     if not curve:
         return SafeString("")
-    slot = (_WIDTH - 2 * _LEFT) / len(curve)
+    # A phone's drawing (core.charts): a label every half year instead of every quarter.
+    labelled = (1, 7) if width < _WIDTH else (1, 4, 7, 10)
+    slot = (width - 2 * _LEFT) / len(curve)
     first, end = curve[0].month, _month_after(curve[-1].month)
     span = (end - first).days
     largest = max(point.count for point in curve) or 1
@@ -63,7 +67,7 @@ def report_curve_svg(*, curve, measures, chart_id: str = "problem-curve") -> Saf
                     point.count,
                 )
             )
-        if point.month.month in (1, 4, 7, 10):
+        if point.month.month in labelled:
             parts.append(
                 format_html(
                     '<text x="{}" y="{}" font-size="10">{}</text>',
@@ -77,8 +81,8 @@ def report_curve_svg(*, curve, measures, chart_id: str = "problem-curve") -> Saf
     for index, measure in enumerate(lanes):
         start = max(measure.start_date, first)
         stop = min(measure.end_date + timedelta(days=1), end)
-        x1 = _LEFT + (start - first).days / span * (_WIDTH - 2 * _LEFT)
-        x2 = _LEFT + (stop - first).days / span * (_WIDTH - 2 * _LEFT)
+        x1 = _LEFT + (start - first).days / span * (width - 2 * _LEFT)
+        x2 = _LEFT + (stop - first).days / span * (width - 2 * _LEFT)
         y = top + index * _LANE
         status = measure.display_status()
         parts.append(
@@ -91,7 +95,7 @@ def report_curve_svg(*, curve, measures, chart_id: str = "problem-curve") -> Saf
                 STATUS_COLOURS[status],
                 _LEFT,
                 y + 15,
-                measure.title[:70],
+                measure.title[: 70 if width >= _WIDTH else 38],
                 MeasureStatus(status).label.lower(),
             )
         )
@@ -105,9 +109,9 @@ def report_curve_svg(*, curve, measures, chart_id: str = "problem-curve") -> Saf
         'role="img" aria-labelledby="{}-title {}-desc" class="img-fluid" '
         'font-family="sans-serif"><title id="{}-title">{}</title><desc id="{}-desc">{}</desc>'
         '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#999"/>{}</svg>',
-        _WIDTH,
+        width,
         height,
-        _WIDTH,
+        width,
         height,
         chart_id,
         chart_id,
@@ -116,7 +120,7 @@ def report_curve_svg(*, curve, measures, chart_id: str = "problem-curve") -> Saf
         chart_id,
         description,
         _LEFT,
-        _WIDTH - _LEFT,
+        width - _LEFT,
         _CHART_TOP + _CHART_HEIGHT,
         _CHART_TOP + _CHART_HEIGHT,
         format_html_join("", "{}", ((part,) for part in parts)),

@@ -291,7 +291,7 @@ CHART_COLOURS = {"current": "#12355b", "previous": "#8aa4c2"}
 
 
 def situation_chart_svg(
-    *, figures: SituationFigures, chart_id: str = "situation-chart"
+    *, figures: SituationFigures, chart_id: str = "situation-chart", width: int = _CHART_WIDTH
 ) -> SafeString:
     """Main categories, this period against the previous one, as inline SVG drawn here.
 
@@ -300,13 +300,17 @@ def situation_chart_svg(
     """
     rows = figures.main_categories
     largest = max([cell.count for row in rows for cell in (row.current, row.previous)] or [0])
-    scale = (_CHART_WIDTH - _LABEL_WIDTH - _VALUE_WIDTH) / largest if largest else 0
+    # A phone's drawing (core.charts) gives the labels less room and starts the legend at the
+    # left edge, where both entries fit.
+    narrow = width < _CHART_WIDTH
+    label_width = 130 if narrow else _LABEL_WIDTH
+    scale = (width - label_width - _VALUE_WIDTH) / largest if largest else 0
     height = _TOP + _ROW_HEIGHT * len(rows) + 6
     parts = []
     for index, (key, label) in enumerate(
         (("current", figures.current.label), ("previous", figures.previous.label))
     ):
-        x = _LABEL_WIDTH + index * 200
+        x = (4 if narrow else _LABEL_WIDTH) + index * 180
         parts.append(
             format_html(
                 '<rect x="{}" y="6" width="12" height="12" fill="{}"/>'
@@ -322,7 +326,7 @@ def situation_chart_svg(
         parts.append(
             format_html(
                 '<text x="{}" y="{}" font-size="12" text-anchor="end">{}</text>',
-                _LABEL_WIDTH - 8,
+                label_width - 8,
                 y + _BAR_HEIGHT + 4,
                 row.label,
             )
@@ -330,17 +334,17 @@ def situation_chart_svg(
         for offset, key in enumerate(("current", "previous")):
             cell = getattr(row, key)
             bar_y = y + offset * _BAR_HEIGHT
-            width = round(cell.count * scale, 1)
+            bar_width = round(cell.count * scale, 1)
             parts.append(
                 format_html(
                     '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'
                     '<text x="{}" y="{}" font-size="11">{}</text>',
-                    _LABEL_WIDTH,
+                    label_width,
                     bar_y,
-                    width,
+                    bar_width,
                     _BAR_HEIGHT - 2,
                     CHART_COLOURS[key],
-                    _LABEL_WIDTH + width + 4,
+                    label_width + bar_width + 4,
                     bar_y + _BAR_HEIGHT - 3,
                     cell.display,
                 )
@@ -354,9 +358,9 @@ def situation_chart_svg(
         'role="img" aria-labelledby="{}-title {}-desc" class="img-fluid" '
         'font-family="sans-serif"><title id="{}-title">{}</title><desc id="{}-desc">{}</desc>'
         "{}</svg>",
-        _CHART_WIDTH,
+        width,
         height,
-        _CHART_WIDTH,
+        width,
         height,
         chart_id,
         chart_id,

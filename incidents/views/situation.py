@@ -15,6 +15,7 @@ from django.views.generic import FormView, ListView
 
 from accounts.access import EDIT, SIGN, can, organisation_ids
 from areas.models import District
+from core.charts import responsive_chart
 from core.exceptions import DomainError
 from core.messages import tell_masked_identity_numbers
 from incidents.choices import PictureStatus
@@ -129,7 +130,9 @@ def picture_detail(request, pk: int):
             "picture": picture,
             "sections": _sections(picture),
             "figures": figures,
-            "chart": situation_chart_svg(figures=figures),
+            "chart": responsive_chart(
+                situation_chart_svg, figures=figures, chart_id="situation-chart"
+            ),
             "signatures": signatures,
             "may_edit": is_draft and can(request.user, EDIT, picture),
             "may_sign": is_draft and bool(unsigned_ids),

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import EDIT, READ, can, district_condition
 from accounts.services import audit_confidential_reads, organisation_level_ids
 from areas.models import District
+from core.charts import responsive_chart
 from core.exceptions import DomainError
 from core.forms import add_service_errors
 from core.messages import tell_masked_identity_numbers
@@ -136,7 +137,9 @@ def problem_detail(request, pk: int):
             "may_edit": can(request.user, EDIT, problem),
             "score": score,
             "curve": curve,
-            "chart": report_curve_svg(curve=curve, measures=measures),
+            "chart": responsive_chart(
+                report_curve_svg, curve=curve, measures=measures, chart_id="problem-curve"
+            ),
             "reports": reports,
             "report_count": problem_report_count(problem=problem, user=request.user),
             "measures": measures,
