@@ -130,14 +130,15 @@ class Visit:
         assert response.status == status, f"{path}: {response.status}, expected {status}"
         return self.check()
 
-    def check(self):
-        """The checks of every page reached; call after each navigation."""
+    def check(self, *, axe_exclude: tuple[str, ...] = ()):
+        """The checks of every page reached; call after each navigation. ``axe_exclude``:
+        selectors of markup that is not ours, each named with its reason where passed."""
         page = self.page
         page.wait_for_load_state("load")
         path = urlsplit(page.url).path
         here = f"{path} @{self.width}px"
         self.pages.append(path)
-        counts = self._axe(here)
+        counts = self._axe(here, axe_exclude)
         low = page.evaluate(LINK_CONTRAST)
         if low:
             counts["serious"] += len(low)
@@ -165,16 +166,16 @@ class Visit:
             log.write("\n")
         return page
 
-    def _axe(self, here: str) -> dict:
+    def _axe(self, here: str, exclude: tuple[str, ...] = ()) -> dict:
         from axe_playwright_python.base import AXE_SCRIPT
 
         page = self.page
         if not page.evaluate("typeof window.axe !== 'undefined'"):
             page.evaluate(AXE_SCRIPT)
         result = page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
-            " resultTypes: ['violations']})",
-            AXE_TAGS,
+            "([tags, exclude]) => axe.run({include: [['html']], exclude: exclude.map(s => [s])},"
+            " {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+            [AXE_TAGS, list(exclude)],
         )
         blocking = [v for v in result["violations"] if v["impact"] in BLOCKING_IMPACTS]
         for violation in blocking:
