@@ -135,6 +135,14 @@ class Visit:
         selectors of markup that is not ours, each named with its reason where passed."""
         page = self.page
         page.wait_for_load_state("load")
+        # What htmx swaps in is part of the page: wait until it has settled. (Polled with
+        # evaluate: wait_for_function's string would be an eval, which the CSP refuses.)
+        for _attempt in range(100):
+            if not page.evaluate(
+                "document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling') !== null"
+            ):
+                break
+            page.wait_for_timeout(50)
         path = urlsplit(page.url).path
         here = f"{path} @{self.width}px"
         self.pages.append(path)
