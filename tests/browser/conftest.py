@@ -45,6 +45,7 @@ PASSWORD = "test-password-123"
 LINK_CONTRAST = (HERE / "js" / "link_contrast.js").read_text()
 # The innermost elements reaching past the window's right edge: what makes a page scroll.
 TOO_WIDE = (HERE / "js" / "too_wide.js").read_text()
+UNNAMED_TAB_STOPS = (HERE / "js" / "unnamed_tab_stops.js").read_text()
 
 # Known failures of other work in flight for issue #13, tolerated here by exact address so
 # the lead removes each line when that work is merged. Each entry: (why, regex of the address
@@ -153,6 +154,9 @@ class Visit:
             self.findings.append(
                 f"{here}: contrast under 4.5:1 of {len(low)} link(s) in tables: {low[:4]}"
             )
+        unnamed = page.evaluate(UNNAMED_TAB_STOPS)
+        if unnamed:
+            self.findings.append(f"{here}: tab stops without a name: {unnamed}")
         if self.width <= PHONE["width"]:
             scroll = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
             if scroll[0] > scroll[1]:
