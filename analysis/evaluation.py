@@ -26,7 +26,7 @@ Why not a fixed effect for every week (the textbook two-way difference-in-differ
 on negative binomial data it was 100 times slower and its interval covered the true effect
 in 93-96 % of runs, or 88 % with a negative binomial likelihood (its 100 week
 parameters bias the dispersion); the group-and-period model covered it in 95-98 % in every
-setting tried (``docs/analysis/effect.md``). A season or trend common to every area, which
+setting tried (``docs/analysis.md``). A season or trend common to every area, which
 week effects would absorb, here only raises the dispersion: the interval is then wider than
 it need be, never narrower.
 """

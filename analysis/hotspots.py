@@ -3,7 +3,7 @@
 Pure statistics, no Django: ``hotspots_compute`` takes each area's count, its exposure
 (inhabitants, or km² where no population is known) and its neighbours, and says which areas
 are hotspots. ``overview.selectors.hotspots`` feeds it from the rollups. The method, its
-assumptions and its limits are in ``docs/analysis/hotspots.md``; in short:
+assumptions and its limits are in ``docs/analysis.md``; in short:
 
 - **Expected**: under constant risk, each area gets the period's reports in proportion to its
   exposure (the city's rate times the area's exposure). The reports are taken as given

@@ -1,6 +1,6 @@
 """``GET /api/v1/overview/hotspots/``: the mellanområden with significantly more reports than
 expected in a period (``overview.selectors.hotspots``; the method in
-``docs/analysis/hotspots.md``).
+``docs/analysis.md``).
 
 Who sees what is the selector's: the analysis is made of the partnership-level reports of the
 districts whose partnership records the caller reads all of, and is shown to them only. A

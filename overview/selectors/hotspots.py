@@ -1,5 +1,5 @@
 """Hotspots as a viewer may see them: the mellanområden with significantly more reports than
-expected in a period (``analysis.hotspots``, method in ``docs/analysis/hotspots.md``).
+expected in a period (``analysis.hotspots``, method in ``docs/analysis.md``).
 
 **Made of what every viewer of the figure reads.** The counts are summed from the day rollups'
 partnership-level buckets only (``Confidentiality.PARTNERSHIP``, dismissed reports not

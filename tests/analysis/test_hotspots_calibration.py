@@ -1,7 +1,7 @@
 """The hotspots' calibration on seeded generated cities (no database): a uniform city shows no
 hotspot in at least 95 % of runs, a planted hotspot is found in at least 90 %. The scenarios
 and the real contiguity are in ``tests/analysis/hotspot_calibration.py``; run it as a module
-to print the whole table (docs/analysis/hotspots.md holds it)."""
+to print the whole table (docs/analysis.md holds it)."""
 
 import pytest
 
@@ -31,7 +31,7 @@ def test_it_finds_a_planted_hotspot_in_90_percent_of_runs(scenario):
 
 def test_it_shows_why_gi_star_with_normal_p_values_was_not_taken():
     # With few reports the normal approximation of Gi* alarms in more than 5 % of uniform
-    # cities: the reason the portal's p-values are exact (docs/analysis/hotspots.md).
+    # cities: the reason the portal's p-values are exact (docs/analysis.md).
     result = run(UNIFORM[0], UNIFORM_SEEDS)
     assert result["gi_normal"] > 0.05 >= result["method"]
 
