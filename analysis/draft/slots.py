@@ -16,7 +16,7 @@ of measures whose target, comparison and buffer areas all lie within the distric
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
@@ -124,14 +124,42 @@ def _week(monday: date) -> str:
 def period_alerts(context: DraftContext) -> DraftSection | None:
     """The alerts raised in the picture's period for the district and its mellanområden, by
     main category: each with its observed and expected count, the upper bound and how unusual
-    the week is in words, linked to the alert.
+    the week is in words, linked to the district's dashboard that shows it.
 
-    To connect (issue #12 item 1): fetch the period's alerts of ``context.district`` (and its
-    mellanområden) from ``analysis.alerts`` and return
-    ``alerts_section(context, [AlertRow(...) for alert in alerts], method=...)``. None until
-    then: the draft has no alerts section.
-    """
-    return None
+    The alerts are computed from the partnership-level rollups (``analysis.alerts``) of one
+    district at a time, so those of the picture's district hold nothing its readers may not
+    read. Weeks that began before the period's first day but reach into it count."""
+    from analysis.models import Alert
+    from analysis.texts import reading
+
+    alerts = (
+        Alert.objects.filter(
+            alarm=True,
+            district_id__in=context.district_ids,
+            week__gt=context.period.start - timedelta(days=7),
+            week__lte=context.period.end,
+        )
+        .select_related("district", "intermediate_area", "category")
+        .order_by("week", "level", "intermediate_area__code", "category__code")
+    )
+    link = BasisLink.to("overview:district", context.district.slug)
+    rows = [
+        AlertRow(
+            area=(alert.intermediate_area or alert.district).name,
+            category=alert.category.name,
+            week=alert.week,
+            observed=alert.observed,
+            expected=alert.expected or 0.0,
+            upper=alert.upper or 0.0,
+            reading=reading(alert),
+            link=link,
+            source=_("The district's dashboard, trend alerts"),
+        )
+        for alert in alerts
+    ]
+    if not rows:
+        return None  # a quiet period: the draft says nothing rather than "no alerts"
+    return alerts_section(context, rows, method=_("Method: the improved Farrington method."))
 
 
 period_alerts.title = ALERTS_TITLE

@@ -430,12 +430,37 @@ def test_it_says_when_the_district_has_no_plan(centrum, social_centrum):
 # --- The slots the rest of issue #12 fills -------------------------------------------------------
 
 
-def test_it_leaves_out_alerts_and_hotspots_until_they_are_connected(centrum, social_centrum):
+def test_it_leaves_out_alerts_and_hotspots_when_there_are_none(centrum, social_centrum):
     picture = _draft(social_centrum, centrum)
 
     keys = [section["key"] for section in picture.basis["sections"]]
     assert keys == ["rates", "previous_problems", "measures"]
     assert picture.basis["failed"] == []
+
+
+def test_it_drafts_the_stored_alarms_of_the_district_in_the_period(
+    centrum, hisingen, social_centrum
+):
+    from analysis.models import Alert, AlertLevel, AlertMethod
+
+    category = Category.objects.filter(parent__isnull=True).order_by("code").first()
+
+    def alarm(district, week):
+        return Alert.objects.create(
+            level=AlertLevel.DISTRICT, district=district, category=category, week=week,
+            observed=14, expected=5.2, upper=11.4, score=1.4, p_value=0.001, alarm=True,
+            method=AlertMethod.FARRINGTON, computed_at=timezone.now(),
+        )  # fmt: skip
+
+    alarm(centrum, date(THIS_YEAR, 2, 9))
+    alarm(centrum, date(THIS_YEAR, 6, 1))  # after the quarter
+    alarm(hisingen, date(THIS_YEAR, 2, 9))  # another district's
+    picture = _draft(social_centrum, centrum)
+
+    (section,) = [s for s in picture.basis["sections"] if s["key"] not in (
+        "rates", "previous_problems", "measures")]  # fmt: skip
+    assert len(section["rows"]) == 1
+    assert "14" in str(section["rows"][0])
 
 
 def test_it_drafts_the_alerts_and_hotspots_a_provider_returns(centrum, social_centrum, monkeypatch):
