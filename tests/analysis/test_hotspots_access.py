@@ -71,7 +71,8 @@ def rollup(areas, organisations, period):
     buckets = []
     for name, area in areas.items():
         count = round(float(area.area_km2) * 10 * (4 if name == HOT else 1))
-        first = count // 2
+        # On the first of a month the dashboard's period is one day: then all on that day.
+        first = count // 2 if period.end > period.start else 0
         for day, part in ((period.start, first), (period.end, count - first)):
             if part:
                 buckets.append(

@@ -80,6 +80,7 @@ NOT_FREE_TEXT = {
     "incidents.ImportRun.counts",  # numbers
     "incidents.SituationPicture.figures",  # computed from reports, frozen when agreed
     "plans.PriorityDecision.breakdown",  # computed scores
+    "plans.EvaluationDesignRevision.previous",  # the design before: area ids, dates, codes
 }
 
 
