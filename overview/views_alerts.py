@@ -2,21 +2,19 @@
 which saves the problem and links the alert to it (``Alert.problem``).
 
 Here rather than in ``plans`` so that ``plans`` does not depend on the analysis: the overview
-already reads both. The form and the service are the plans' own.
+already reads both. The form, the service and the call between them are the plans' own.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.access import EDIT, can
 from analysis.alerts import alert_link_problem, alert_problem_initial, alerts_visible
-from core.exceptions import DomainError
-from core.forms import add_service_errors
 from plans.forms.problems import ProblemForm
 from plans.models import Problem
-from plans.services.problems import problem_create
+from plans.views.problems import problem_create_from_form
 
 TEMPLATE = "analysis/alert_problem_form.html"
 
@@ -33,26 +31,10 @@ def alert_problem_view(request, pk: int):
         form = ProblemForm(initial=alert_problem_initial(alert), user=request.user)
         return render(request, TEMPLATE, {"form": form, "alert": alert})
     form = ProblemForm(request.POST, user=request.user)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            written, _links = problem_create(
-                actor=request.user,
-                district=data["district"],
-                title=data["title"],
-                situation=data["situation"],
-                places=list(data["places"]),
-                primary_areas=list(data["primary_areas"]),
-                influence=data["influence"],
-                influence_reason=data["influence_reason"],
-                request=request,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            alert_link_problem(alert=alert, problem=written.obj)
-            messages.success(request, _("The problem was saved and the alert linked to it."))
-            return redirect("plans:problem_detail", pk=written.obj.pk)
+    created = form.is_valid() and problem_create_from_form(form, request)
+    if created:
+        written, _links = created
+        alert_link_problem(alert=alert, problem=written.obj)
+        messages.success(request, _("The problem was saved and the alert linked to it."))
+        return redirect("plans:problem_detail", pk=written.obj.pk)
     return render(request, TEMPLATE, {"form": form, "alert": alert}, status=422)

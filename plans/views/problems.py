@@ -18,7 +18,7 @@ from accounts.access import EDIT, READ, can, district_condition
 from accounts.services import audit_confidential_reads, organisation_level_ids
 from areas.models import District
 from core.exceptions import DomainError
-from core.forms import add_service_errors
+from core.forms import add_service_errors, form_service_call
 from core.messages import tell_masked_identity_numbers
 from incidents.models import Report
 from plans.charts import report_curve_svg
@@ -214,6 +214,27 @@ def _tell_links(request, links: LinkResult) -> None:
         messages.warning(request, _("Some chosen reports could not be found."))
 
 
+def problem_create_from_form(form, request, **extra):
+    """``problem_create`` with a valid ``ProblemForm``'s data: the written problem and its
+    report links, or None when the service refused (its errors then shown on ``form``)."""
+    data = form.cleaned_data
+    return form_service_call(
+        form,
+        lambda: problem_create(
+            actor=request.user,
+            district=data["district"],
+            title=data["title"],
+            situation=data["situation"],
+            places=list(data["places"]),
+            primary_areas=list(data["primary_areas"]),
+            influence=data["influence"],
+            influence_reason=data["influence_reason"],
+            request=request,
+            **extra,
+        ),
+    )
+
+
 def problem_create_view(request):
     """Name a new problem; from the report list, with the chosen reports."""
     if not can(request.user, EDIT, Problem):
@@ -231,30 +252,15 @@ def problem_create_view(request):
         form = ProblemForm(initial=_suggestions(chosen), user=request.user)
         return render(request, "plans/problem_form.html", {"form": form, "chosen": chosen})
     form = ProblemForm(request.POST, user=request.user)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            written, links = problem_create(
-                actor=request.user,
-                district=data["district"],
-                title=data["title"],
-                situation=data["situation"],
-                places=list(data["places"]),
-                primary_areas=list(data["primary_areas"]),
-                influence=data["influence"],
-                influence_reason=data["influence_reason"],
-                report_ids=data["report"],
-                request=request,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("The problem was saved."))
-            tell_masked_identity_numbers(request, written.masked_identity_numbers)
-            _tell_links(request, links)
-            return redirect("plans:problem_detail", pk=written.obj.pk)
+    created = form.is_valid() and problem_create_from_form(
+        form, request, report_ids=form.cleaned_data["report"]
+    )
+    if created:
+        written, links = created
+        messages.success(request, _("The problem was saved."))
+        tell_masked_identity_numbers(request, written.masked_identity_numbers)
+        _tell_links(request, links)
+        return redirect("plans:problem_detail", pk=written.obj.pk)
     chosen = _reports_chosen(request, form.cleaned_data.get("report") or [])
     return render(request, "plans/problem_form.html", {"form": form, "chosen": chosen}, status=422)
 
