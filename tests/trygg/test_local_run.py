@@ -129,7 +129,7 @@ def test_create_api_client_works_as_readme_shows_it_under_the_local_settings(
 def test_make_manage_runs_the_command_through_manage_py():
     # What README documents for a shell without the virtualenv; -n prints, runs nothing.
     result = subprocess.run(
-        ["make", "-n", "manage", "ARGS=create_api_client --help"],
+        ["make", "-n", "--no-print-directory", "manage", "ARGS=create_api_client --help"],
         cwd=BASE_DIR,
         capture_output=True,
         text=True,
