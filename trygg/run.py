@@ -82,6 +82,7 @@ class Child:
     restart_at: float | None = None
     quick_deaths: int = 0
     restarts: int = 0
+    pump: threading.Thread | None = None  # copies its output to ours, line by line
 
     def _die_with_parent(self) -> None:
         """In the child: ask Linux to send ``stop_signal`` when the supervisor dies, however it
@@ -104,7 +105,10 @@ class Child:
         )
         self.started_at = time.monotonic() if now is None else now
         self.restart_at = None
-        threading.Thread(target=_pump, args=(self.label, self.process.stdout), daemon=True).start()
+        self.pump = threading.Thread(
+            target=_pump, args=(self.label, self.process.stdout), daemon=True
+        )
+        self.pump.start()
         say("supervisor", f"{self.label} started (pid {self.process.pid})")
 
     def running(self) -> bool:
@@ -166,6 +170,8 @@ class Child:
             time.sleep(0.05)
         self.kill_group()
         self.process.wait()
+        if self.pump is not None:  # its last lines (a server's shutdown) printed before we exit
+            self.pump.join(timeout=2)
 
 
 def _prepare(environ: dict) -> None:

@@ -1,11 +1,9 @@
-"""The sections of a lägesbild draft that the rest of issue #12 fills: the period's alerts, its
-hotspots and the measured effect of each measure.
-
-Each has a row type and a section builder here, tested on hand-made rows; what is left to
-connect is the function that fetches them (``period_alerts``, ``period_hotspots``,
-``measure_effect``), a few lines each once ``analysis.alerts``, ``analysis.hotspots`` and
-``analysis.evaluation`` exist. Until then they return None and the draft has no such section
-(or column).
+"""The sections of a lägesbild draft that issue #12's analysis fills: the period's alerts
+(``period_alerts``, from the stored ``analysis.models.Alert``), its hotspots
+(``period_hotspots``, Gi* over the district's mellanområden) and the measured effect of each
+measure (``measure_effect``, from its fixed evaluation design). Each has a row type and a
+section builder here; a quiet period (no alarm, no hotspot) gives no section, and a measure
+with nothing to estimate no effect cell.
 
 **What they may fetch.** The section is stored on the picture and shown to every reader of it,
 so fetch as for a reader whose partnership reach is the picture's district only
@@ -21,11 +19,20 @@ from datetime import date, timedelta
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
-from analysis.draft.context import DraftContext, decimal, in_sentence, join_words, whole
+from analysis.draft.context import (
+    DraftContext,
+    dashboard_link,
+    dashboard_source,
+    decimal,
+    in_sentence,
+    join_words,
+    whole,
+)
 from incidents.selectors.situation_basis import BasisCell, BasisLink, BasisRow, DraftSection
 
 ALERTS_TITLE = gettext_lazy("Alerts of the period")
 HOTSPOTS_TITLE = gettext_lazy("Hotspots of the period")
+ALL_REPORTS = gettext_lazy("All reports")
 SHARED_NOTE = gettext_lazy("The section is built on the reports shared in the partnership.")
 
 
@@ -243,16 +250,50 @@ def hotspots_section(
 
 def period_hotspots(context: DraftContext) -> DraftSection | None:
     """The mellanområden of the district with significantly more reports than expected in the
-    picture's period, by main category: observed and expected, the rate with its unit (per
-    1,000 inhabitants or per km²) and the significance after the FDR correction, linked to
-    the hotspot map or table.
+    picture's period, for all reports and by main category: observed and expected, the rate
+    per km² and the significance after the FDR correction, linked to the district's dashboard
+    for the period, where the hotspot map and table show the same analysis.
 
-    To connect (issue #12 item 2): compute the period's hotspots over the district's
-    mellanområden only (``context.district_ids``) with ``analysis.hotspots`` and return
-    ``hotspots_section(context, [HotspotRow(...) for hotspot in found], method=...)``. None
-    until then: the draft has no hotspots section.
-    """
-    return None
+    Computed over the district's mellanområden only (``context.district_ids``), from the
+    partnership-level rollups (``overview.selectors.hotspots.hotspots_within``): what a
+    district dashboard shows its staff. None when no area is a hotspot: the draft says
+    nothing rather than "no hotspots" (as with alerts)."""
+    from incidents.models import Category
+    from overview.selectors.hotspots import hotspots_within, q_display
+
+    period = (context.period.start, context.period.end)
+    link = dashboard_link(context.district, context.period)
+    source = dashboard_source(context.district, context.period)
+    rows = []
+    categories = [None, *Category.objects.filter(parent__isnull=True).order_by("code")]
+    for category in categories:
+        analysis = hotspots_within(
+            context.district_ids, period=period, category=category, district=context.district
+        )
+        for hotspot in analysis.hotspots:
+            rows.append(
+                HotspotRow(
+                    area=hotspot.name,
+                    category=category.name if category else str(ALL_REPORTS),
+                    observed=hotspot.count,
+                    expected=hotspot.expected,
+                    rate=_("%(rate)s per km²") % {"rate": decimal(hotspot.rate, 1)},
+                    significance=q_display(hotspot.q),
+                    link=link,
+                    source=source,
+                )
+            )
+    if not rows:
+        return None
+    return hotspots_section(
+        context,
+        rows,
+        method=_(
+            "Method: Getis-Ord Gi* over the district's intermediate areas, with the "
+            "Benjamini–Hochberg correction (q ≤ 0.05); rates per km², as no population is "
+            "known per intermediate area."
+        ),
+    )
 
 
 period_hotspots.title = HOTSPOTS_TITLE
@@ -271,14 +312,34 @@ class MeasureEffect:
 
 
 def measure_effect(measure, context: DraftContext) -> MeasureEffect | None:
-    """The measured effect of ``measure`` (a plans ``Measure`` of the district's plan): the
-    ratio of rate ratios against the comparison area with its interval and the displacement
-    quotient, read in plain Swedish ("minskade med 30 % (95 % KI 10–45 %) jämfört med
+    """The measured effect of ``measure`` (a plans ``Measure`` of the district's plan), as
+    its page shows it: the ratio of rate ratios against the comparison area as a change in
+    per cent with its 95 % interval, and for the starting text the reading in plain Swedish
+    with the displacement check ("minskade med 30 % (95 % KI 10–45 %) jämfört med
     jämförelseområdet; inga tecken på förflyttning").
 
-    To connect (issue #12 item 3): read the measure's stored evaluation design and estimate
-    from ``analysis.evaluation`` / the plans evaluation model; return None unless its target,
-    comparison and buffer areas all lie within ``context.district_ids`` and an estimate
-    exists. None until then: the measures section has no effect column.
-    """
-    return None
+    Estimated as for a reader of the district only (``context.district_ids``): None when the
+    design's areas reach outside the district, and when nothing can be estimated yet (not
+    started, no after period, no areas); "too little data" when the counts are too few."""
+    from plans.selectors.evaluation import (
+        OK,
+        TOO_LITTLE_DATA,
+        measure_evaluations_within,
+        signed_percent,
+    )
+
+    evaluation = measure_evaluations_within(
+        context.district_ids, measures=[measure], today=context.today
+    )[measure.pk]
+    if evaluation is None or evaluation.state not in (OK, TOO_LITTLE_DATA):
+        return None
+    link = BasisLink.to("plans:measure_detail", measure.pk)
+    if evaluation.state == TOO_LITTLE_DATA:
+        return MeasureEffect(_("too little data"), "", link)
+    effect = evaluation.result.effect
+    text = _("%(change)s %% (95 %% CI %(low)s to %(high)s %%)") % {
+        "change": signed_percent(effect.change_pct),
+        "low": signed_percent(effect.low_pct),
+        "high": signed_percent(effect.high_pct),
+    }
+    return MeasureEffect(text, evaluation.reading, link)

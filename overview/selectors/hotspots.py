@@ -133,6 +133,20 @@ def hotspots_for(
         return None
     if district is not None and reach is not None and district.pk not in reach:
         raise PermissionDenied(_("You may not see the analysis of this district."))
+    return hotspots_within(reach, period=period, category=category, district=district)
+
+
+def hotspots_within(
+    reach: set[int] | frozenset[int] | None,
+    *,
+    period: tuple[date, date],
+    category: Category | None = None,
+    district: District | None = None,
+) -> HotspotAnalysis:
+    """``hotspots_for`` for a reach of districts (None: the whole city) rather than a user:
+    the analysis over the mellanområden of ``district``, or of every district in ``reach``.
+    The caller has checked that whoever is shown it reads all of them (a lägesbild's draft:
+    its own district, ``analysis.draft.context.DraftContext.district_ids``)."""
     start, end = period
     areas = (
         IntermediateArea.objects.select_related("district")

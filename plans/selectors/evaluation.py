@@ -52,8 +52,7 @@ class MeasureEvaluation:
     wdq_meaning: str = ""
 
 
-def _reach_covers(user, district_ids: set[int]) -> bool:
-    reach = partnership_district_ids(user)
+def _covers(reach: set[int] | frozenset[int] | None, district_ids: set[int]) -> bool:
     if reach is None:
         return True
     return bool(reach) and district_ids <= reach
@@ -63,7 +62,8 @@ def _pct(value: float) -> str:
     return number_format(round(abs(value)), decimal_pos=0)
 
 
-def _signed(value: float) -> str:
+def signed_percent(value: float) -> str:
+    """A change in whole per cent with its sign: "−30", "+12", "0"."""
     rounded = round(value)
     sign = "+" if rounded > 0 else "−" if rounded < 0 else ""
     return f"{sign}{number_format(abs(rounded), decimal_pos=0)}"
@@ -93,9 +93,9 @@ def effect_reading(effect: stats.Interval) -> str:
         "showed no certain change (%(change)s %%, 95 %% CI %(low)s to %(high)s %%) compared "
         "with the comparison area"
     ) % {
-        "change": _signed(effect.change_pct),
-        "low": _signed(effect.low_pct),
-        "high": _signed(effect.high_pct),
+        "change": signed_percent(effect.change_pct),
+        "low": signed_percent(effect.low_pct),
+        "high": signed_percent(effect.high_pct),
     }
 
 
@@ -216,11 +216,26 @@ def measure_evaluations(
 ) -> dict[int, MeasureEvaluation | None]:
     """``measure_evaluation`` for many measures (a problem page, a plan's PDF) in the same
     few queries as for one."""
+    return _evaluations(
+        partnership_district_ids(user), Measure.objects.visible_to(user), measures, today
+    )
+
+
+def measure_evaluations_within(
+    reach: set[int] | frozenset[int] | None, *, measures: list[Measure], today: date | None = None
+) -> dict[int, MeasureEvaluation | None]:
+    """``measure_evaluations`` for a reach of districts rather than a user: the effects that
+    someone who reads the partnership records of ``reach`` (None: the whole city) and nothing
+    else may see, as a lägesbild's draft shows its district's readers
+    (``analysis.draft.context.DraftContext.district_ids``). The caller has chosen the
+    measures; a measure whose design reaches outside ``reach`` gets None."""
+    return _evaluations(reach, Measure.objects.all(), measures, today)
+
+
+def _evaluations(reach, visible, measures: list[Measure], today: date | None):
     today = today or timezone.localdate()
     ids = [m.pk for m in measures]
-    districts = dict(
-        Measure.objects.visible_to(user).filter(pk__in=ids).values_list("pk", "plan__district")
-    )
+    districts = dict(visible.filter(pk__in=ids).values_list("pk", "plan__district"))
     shown: dict[int, MeasureEvaluation | None] = dict.fromkeys(ids)
     designs = {
         d.measure_id: d
@@ -241,11 +256,11 @@ def measure_evaluations(
     for pk, district_id in districts.items():
         design = designs.get(pk)
         if design is None:
-            if _reach_covers(user, {district_id}):
+            if _covers(reach, {district_id}):
                 shown[pk] = MeasureEvaluation(state=NOT_STARTED)
             continue
         areas = _all_areas(design)
-        if not _reach_covers(user, {a.district_id for a in areas} | {district_id}):
+        if not _covers(reach, {a.district_id for a in areas} | {district_id}):
             continue
         evaluation = MeasureEvaluation(
             state=OK,

@@ -463,6 +463,67 @@ def test_it_drafts_the_stored_alarms_of_the_district_in_the_period(
     assert "14" in str(section["rows"][0])
 
 
+@pytest.fixture
+def hotspot_reports(centrum, hisingen, organisations, areas):
+    """Centrum in Q1: Norra Centrum 70 shared reports, every other mellanområde of Centrum 2
+    per km² (the hotspots' exposure); the police's own 60 in Haga and Hisingen's 80 in one
+    area, which the picture's readers may not all read (or which lie outside the district):
+    they must make no hotspot."""
+    sf, lpo = organisations["sf_centrum"], organisations["lpo_city"]
+    feb = date(THIS_YEAR, 2, 10)
+    others = (
+        IntermediateArea.objects.defer("boundary")
+        .filter(district=centrum)
+        .exclude(pk=areas["norra"].pk)
+    )
+    for _ in range(70):
+        _report(centrum, sf, feb, area=areas["norra"])
+    for area in others:
+        for _ in range(max(2, round(2 * float(area.area_km2)))):
+            _report(centrum, sf, feb, area=area)
+    for _ in range(60):
+        _report(centrum, lpo, feb, area=areas["haga"], level=ORGANISATION)
+    far = IntermediateArea.objects.defer("boundary").filter(district=hisingen).first()
+    for _ in range(80):
+        _report(hisingen, organisations["sf_hisingen"], feb, area=far)
+    rollup_changes()
+
+
+def test_it_drafts_the_districts_hotspots_of_the_period(
+    hotspot_reports, centrum, areas, social_centrum
+):
+    picture = _draft(social_centrum, centrum)
+
+    section = _section(picture, "hotspots")
+    found = {(row.cells[0].text, row.cells[1].text): row for row in section.rows}
+    category = Category.objects.get(code="narkotikahandel")
+    main = category.parent or category
+    assert set(found) == {("Norra Centrum", "Alla rapporter"), ("Norra Centrum", main.name)}
+    row = found[("Norra Centrum", "Alla rapporter")]
+    assert row.cells[2].text == str(_expected(centrum, Q1, intermediate_area=areas["norra"]))
+    assert _number(row.cells[3].text) < 70 / 2  # expected from the district's rate per km²
+    assert row.cells[4].text.endswith("per km²")
+    assert row.cells[5].text.startswith("q ")
+    assert row.link.url.startswith("/oversikt/") and "period=quarter" in row.link.url
+    assert "Getis-Ord Gi*" in section.note
+    assert picture.focus_places.startswith(
+        f"Signifikant fler rapporter än förväntat under kvartal 1 {THIS_YEAR}: "
+    )
+
+
+def test_it_finds_the_same_hotspots_whoever_starts_the_draft(
+    hotspot_reports, centrum, social_centrum, police_centrum
+):
+    """The police's draft does not see their own 60 confidential reports in Haga either."""
+    first = _draft(social_centrum, centrum)
+    ours = _section(first, "hotspots")
+    first.delete()  # one picture per district and period
+    theirs = _section(_draft(police_centrum, centrum), "hotspots")
+    assert [[c.text for c in row.cells] for row in ours.rows] == [
+        [c.text for c in row.cells] for row in theirs.rows
+    ]
+
+
 def test_it_drafts_the_alerts_and_hotspots_a_provider_returns(centrum, social_centrum, monkeypatch):
     link = BasisLink.to("overview:district", "centrum")
     alert = AlertRow(

@@ -329,3 +329,50 @@ def test_it_lets_an_analyst_change_the_design_through_the_form(
     response = client.post(url, data | {"reason": "Två områden räcker."})
     assert response.status_code == 302
     assert counted.revisions.get().reason == "Två områden räcker."
+
+
+# --- In the lägesbild's draft (issue #12 item 4) --------------------------------------------
+
+
+def _drafted_measures(actor, district):
+    from incidents.choices import PeriodKind
+    from incidents.selectors.situation_basis import situation_basis_present
+    from incidents.services.situation import situation_picture_create
+    from tests.plans.conftest import THIS_YEAR
+
+    picture = situation_picture_create(
+        actor=actor,
+        district=district,
+        period_kind=PeriodKind.YEAR,
+        period_start=timezone.localdate().replace(year=THIS_YEAR, month=1, day=1),
+    )
+    sections = situation_basis_present(picture.basis).sections
+    return picture, next(section for section in sections if section.key == "measures")
+
+
+def test_it_drafts_the_measured_effect_into_the_lagesbild(
+    counted, measure, social_centrum, police_centrum, centrum
+):
+    evaluation = measure_evaluation(user=police_centrum, measure=measure)
+    picture, section = _drafted_measures(social_centrum, centrum)
+
+    assert section.columns[-1] == "Uppmätt effekt"
+    (row,) = [row for row in section.rows if row.label.text == measure.title]
+    effect = evaluation.result.effect
+    assert row.values[-1].text.startswith(f"−{round(-effect.change_pct)} % (95 % KI −")
+    assert row.values[-1].url == reverse("plans:measure_detail", args=[measure.pk])
+    assert f"{measure.title}: Rapporterna i målområdet minskade med 67 %" in (
+        picture.assessment
+    )
+
+
+def test_it_drafts_no_effect_whose_areas_reach_outside_the_district(
+    counted, measure, social_centrum, centrum, coordinator
+):
+    _with_an_area_of_hisingen(counted, social_centrum)
+    assert measure_evaluation(user=coordinator, measure=measure).state == "ok"
+
+    picture, section = _drafted_measures(social_centrum, centrum)
+
+    assert "Uppmätt effekt" not in section.columns
+    assert "målområdet" not in picture.assessment
