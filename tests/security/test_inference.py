@@ -44,6 +44,7 @@ from django.utils import timezone
 from accounts.access import access_for
 from accounts.api.services import api_client_create
 from accounts.choices import ApiScope, Confidentiality
+from analysis.alerts import alerts_compute, alerts_visible
 from areas.models import IntermediateArea, PrimaryArea
 from incidents.choices import PeriodKind, ReportStatus, SourceKind
 from incidents.models import Category, Report, SituationPicture
@@ -59,7 +60,8 @@ from overview.selectors.counts import BY_CHOICES, overview_counts
 from overview.selectors.dashboard import dashboard_compute
 from overview.selectors.hotspots import hotspots_for
 from overview.services.rollup import rollup_changes
-from plans.models import Problem, ProblemReport
+from plans.models import EvaluationDesign, Problem, ProblemReport
+from plans.selectors.evaluation import measure_evaluation
 from plans.selectors.priority import priority_inputs, priority_weights_current
 from tests.security.inference_solver import (
     REPORTS,
@@ -323,6 +325,23 @@ def _hotspots(viewer: Viewer, slug: str | None, world: World):
     return None if analysis is None else (analysis.enough_data, analysis.rows)
 
 
+def _alerts(viewer: Viewer) -> list[tuple]:
+    """Every alert the viewer may see, alarm or not, as computed after the week of 1
+    December 2025 (issue #12): the weeks of October and November."""
+    alerts_compute(today=date(2025, 12, 2), weeks=9)
+    return [
+        (a.level, a.district_id, a.intermediate_area_id, a.category_id, a.week, a.observed,
+         a.expected, a.upper, a.p_value, a.alarm, a.method)
+        for a in alerts_visible(viewer.principal, alarms_only=False).order_by("pk")
+    ]  # fmt: skip
+
+
+def _effect(viewer: Viewer, measure):
+    """The measured effect of the joint measure (issue #12), or None."""
+    evaluation = measure_evaluation(user=viewer.principal, measure=measure)
+    return None if evaluation is None else (evaluation.state, evaluation.result)
+
+
 def _without_time(figures: dict) -> dict:
     return {key: value for key, value in figures.items() if key != "computed_at"}
 
@@ -336,6 +355,8 @@ def _shown(viewer: Viewer, queries: list[Query], world: World, joint: dict, *, f
     for slug in viewer.dashboards:
         shown[("dashboard", slug)] = _dashboard(viewer, slug, world)
         shown[("hotspots", slug)] = _hotspots(viewer, slug, world)
+    shown["alerts"] = _alerts(viewer)
+    shown["effect"] = _effect(viewer, joint["measure"])
     if viewer.name in READERS_OF_JOINT_WORK:
         shown["draft"] = _without_time(
             situation_figures_for_picture(picture=joint["draft"], user=viewer.principal)
@@ -401,7 +422,40 @@ def _joint_work(world, social_centrum) -> dict:
         district=world.geography["centrum"], title="Bilbränder", created_by=social_centrum
     )
     problem = Problem.objects.select_related("district").get(pk=problem.pk)
-    return {"draft": draft, "problem": problem}
+    return {"draft": draft, "problem": problem, "measure": _evaluated_measure(world, problem)}
+
+
+def _evaluated_measure(world, problem):
+    """A measure of Centrum's plan whose effect is measured: Norra Centrum against the rest
+    of Centrum, from October to 11 November 2025 and after."""
+    from plans.services.measures import measure_create
+    from plans.services.plans import plan_create
+    from tests.plans.conftest import measure_data
+
+    actor = problem.created_by
+    plan = plan_create(
+        actor=actor,
+        district=problem.district,
+        period_start=date(2025, 1, 1),
+        period_end=date(2026, 12, 31),
+        social_services=world.organisations["sf_centrum"],
+        police=world.organisations["lpo_city"],
+    ).obj
+    measure = measure_create(
+        actor=actor, plan=plan, data=measure_data([problem], world.organisations["lpo_city"])
+    )[0].obj
+    design = EvaluationDesign.objects.create(
+        measure=measure,
+        before_start=date(2025, 9, 29),
+        before_end=date(2025, 11, 9),
+        after_start=date(2025, 11, 10),
+        after_end=date(2025, 12, 21),
+    )
+    areas = IntermediateArea.objects.defer("boundary").filter(district=problem.district)
+    design.target_areas.set(areas.filter(code="37"))
+    design.comparison_areas.set(areas.exclude(code="37"))
+    design.categories.set(Category.objects.filter(parent__isnull=True))
+    return measure
 
 
 def _link(problem, reports, rng) -> None:
@@ -418,6 +472,7 @@ def test_it_gives_no_viewer_a_hidden_count_on_any_seed(
     world = World(geography, organisations)
     joint = _joint_work(world, social_centrum)
     tried = disclosed_now = disclosed_before = answers_compared = 0
+    alerts_shown = effects_shown = 0
     for seed in SEEDS:
         rng = random.Random(seed)
         reports = _write([world.report(rng) for _ in range(rng.randint(40, 70))])
@@ -435,6 +490,9 @@ def test_it_gives_no_viewer_a_hidden_count_on_any_seed(
             before[viewer.name] = _shown(
                 viewer, asked[viewer.name], world, joint, full=viewer is full
             )
+
+        alerts_shown += len(before[full.name]["alerts"])
+        effects_shown += (before[full.name]["effect"] or (None, None))[1] is not None
 
         # 1. Records the full viewer may not read change nothing that they, or any other
         # viewer who may not read them either, are shown.
@@ -482,8 +540,10 @@ def test_it_gives_no_viewer_a_hidden_count_on_any_seed(
             f"\ninference: {len(SEEDS)} seeds, {len(viewers)} viewers, "
             f"{answers_compared} answers compared; hidden cells tried: {tried}, "
             f"disclosed now: {disclosed_now}; "
-            f"disclosed by the old figures: {disclosed_before} of the first {OLD_TARGETS} a seed"
+            f"disclosed by the old figures: {disclosed_before} of the first {OLD_TARGETS} a seed; "
+            f"alerts compared: {alerts_shown}, measured effects compared: {effects_shown}"
         )
+    assert alerts_shown > 0 and effects_shown > 0  # the analysis surfaces were not empty
     assert tried >= 100
     assert disclosed_now == 0
     assert disclosed_before > 0  # the solver finds what the old method gave away
