@@ -128,8 +128,7 @@ def test_it_raises_few_false_alarms_on_null_series():
 
 def test_it_flags_a_doubling_for_four_weeks():
     """A cell whose count doubles for 4 weeks is flagged (in one of the four weeks) in at
-    least 80 % of runs from 6 reports a week; at 5 a week the measured power is 78 %, a
-    little short (the table says so)."""
+    least 80 % of runs from 5 reports a week."""
     rows = [("reports/week", "distribution", "flagged", "by week 1..4")]
     powers = {}
     for index, (base, size) in enumerate([(5, None), (6, None), (10, None), (10, 20), (20, None)]):
@@ -143,8 +142,7 @@ def test_it_flags_a_doubling_for_four_weeks():
         by_week = " ".join(f"{share:.0%}" for share in np.cumsum(alarms, axis=0).clip(0, 1).mean(1))
         rows.append((base, name, f"{powers[base, size]:.1%}", by_week))
     _table(f"Power against a doubling for 4 weeks, {RUNS} seeded runs", rows)
-    assert powers[5, None] >= 0.75
-    assert all(power >= 0.8 for (base, _), power in powers.items() if base >= 6), powers
+    assert all(power >= 0.8 for power in powers.values()), powers
 
 
 def test_it_offers_farringtons_two_thirds_power_bound_close_to_the_quantile():
