@@ -162,6 +162,13 @@ def report_place(
             area_id = match.intermediate_area.pk
         elif match.primary_area is not None:
             area_id = placer.intermediate_of_primary.get(match.primary_area.pk)
+        elif match.place is not None:
+            # Named in the text, a place without a primärområde lands where it lands when
+            # chosen: in the mellanområde of its coordinates.
+            area = placer.intermediate_areas.locate(
+                latitude=match.place.latitude, longitude=match.place.longitude
+            )
+            area_id = area.pk if area is not None else None
         else:
             area_id = None
         area_id, district_id = placer.by_area(area_id, match.district.pk)
