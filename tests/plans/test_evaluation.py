@@ -361,9 +361,7 @@ def test_it_drafts_the_measured_effect_into_the_lagesbild(
     effect = evaluation.result.effect
     assert row.values[-1].text.startswith(f"−{round(-effect.change_pct)} % (95 % KI −")
     assert row.values[-1].url == reverse("plans:measure_detail", args=[measure.pk])
-    assert f"{measure.title}: Rapporterna i målområdet minskade med 67 %" in (
-        picture.assessment
-    )
+    assert f"{measure.title}: Rapporterna i målområdet minskade med 67 %" in (picture.assessment)
 
 
 def test_it_drafts_no_effect_whose_areas_reach_outside_the_district(
