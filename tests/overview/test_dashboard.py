@@ -96,6 +96,16 @@ def test_it_compares_a_district_with_the_city_for_a_coordinator(client, coordina
     assert dashboard.total.current.total == 5
     assert dashboard.city_total.current.total == 7
     assert dashboard.share_of_city == "71\u00a0%"
+    assert "7 rapporter i hela staden" in page.content.decode()
+
+
+def test_it_says_report_in_the_singular_for_a_city_of_one(client, coordinator, make_report):
+    make_report(district="centrum")
+    rollup_changes()
+    client.force_login(coordinator)
+    page = client.get(reverse("overview:district", args=["centrum"]), {"period": _this_month()})
+    assert page.context["dashboard"].city_total.current.total == 1
+    assert "1 rapport i hela staden" in page.content.decode()
 
 
 @pytest.mark.parametrize(
