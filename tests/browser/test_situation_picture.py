@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from incidents.choices import PictureStatus
 from incidents.models import SituationPicture
+from overview.services.rollup import rollup_changes
 from tests.browser.conftest import in_a_browser, with_second_factor
 from tests.incidents.conftest import category, make_report  # noqa: F401 (fixtures)
 
@@ -36,6 +37,7 @@ def test_it_has_both_sides_draft_and_sign_a_situation_picture_and_download_it(
     settings.TRYGG_MAP_TILE_URL = ""
     for place in ("Brunnsparken", "Järntorget", "Drottningtorget"):
         make_report(description=f"Stök vid {place}", place_text=place)
+    rollup_changes()  # as the worker does within a second of filing
 
     social = open_visit("social-analyst")
     page = social.log_in(social_centrum.username)
@@ -48,6 +50,8 @@ def test_it_has_both_sides_draft_and_sign_a_situation_picture_and_download_it(
     social.check()
     picture = SituationPicture.objects.get()
     assert picture.status == PictureStatus.DRAFT
+    # The drafted text counts the three shared reports, as the figures beside it do.
+    assert "registrerades 3 rapporter i Centrum" in page.locator("main").inner_text()
     _edit(social, picture, "Sammanfattning", "Stöket kring knutpunkterna fortsätter.")
 
     police = open_visit("police-analyst")
