@@ -6,7 +6,7 @@ page is what the list shows when followed; a step with nothing to do is left out
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -137,4 +137,26 @@ def next_steps_for(*, user, today: date | None = None) -> list[NextStep]:
     steps += _reports_to_review(user, access)
     steps += _plans_to_sign(user, access)
     steps += _delayed_measures(user, today)
+    steps += _current_alarms(user)
+    if access.scopes:  # as the menu offers it
+        steps.append(NextStep(gettext("Open the overview"), reverse("overview:city")))
     return steps
+
+
+def _current_alarms(user) -> list[NextStep]:
+    """The trend alarms a dashboard calls current (the last four weeks) that the user may
+    see (``analysis.alerts.alerts_visible``: none for partners, API clients and
+    administrators), linked to the dashboard's alerts."""
+    from analysis.alerts import CURRENT_WEEKS, alerts_visible, last_complete_week
+
+    since = last_complete_week() - timedelta(weeks=CURRENT_WEEKS - 1)
+    count = alerts_visible(user, week_from=since).count()
+    if not count:
+        return []
+    text = ngettext(
+        "%(count)d trend alert in the last four weeks",
+        "%(count)d trend alerts in the last four weeks",
+        count,
+    )
+    url = reverse("overview:city") + "#analysis-alerts"
+    return [NextStep(text % {"count": count}, url, count)]

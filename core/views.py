@@ -15,7 +15,9 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["memberships"] = membership_list_for_user(user=self.request.user)
-        context["next_steps"] = next_steps_for(user=self.request.user)
+        steps = next_steps_for(user=self.request.user)
+        context["next_steps"] = steps
+        context["has_backlog"] = any(step.count for step in steps)
         return context
 
 

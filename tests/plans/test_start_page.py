@@ -93,3 +93,45 @@ def test_it_says_the_steps_in_swedish(make_report, social_centrum):
     make_report()
     with translation.override("sv"):
         assert "2 rapporter att granska i Centrum" in texts(social_centrum)
+
+
+def _alarm(district, weeks_ago: int):
+    from analysis.alerts import last_complete_week
+    from analysis.models import Alert, AlertLevel, AlertMethod
+    from incidents.models import Category
+
+    return Alert.objects.create(
+        level=AlertLevel.DISTRICT, district=district, week=last_complete_week() - timedelta(
+            weeks=weeks_ago), category=Category.objects.filter(parent__isnull=True).first(),
+        observed=14, expected=5.2, upper=11.4, score=1.4, p_value=0.001, alarm=True,
+        method=AlertMethod.FARRINGTON, computed_at=timezone.now(),
+    )  # fmt: skip
+
+
+def test_it_counts_the_current_alarms_of_the_districts_the_user_reads_in_full(
+    centrum, hisingen, coordinator, social_centrum, police_hisingen, partner
+):
+    _alarm(centrum, 0)
+    _alarm(centrum, 3)
+    _alarm(hisingen, 1)
+    _alarm(centrum, 4)  # older than the dashboard's four weeks
+
+    assert texts(coordinator)["3 trend alerts in the last four weeks"].endswith("#analysis-alerts")
+    assert "2 trend alerts in the last four weeks" in texts(social_centrum)
+    assert "1 trend alert in the last four weeks" in texts(police_hisingen)
+    assert not any("trend alert" in text for text in texts(partner))
+
+
+def test_it_says_when_nothing_waits_and_offers_the_overview(client, coordinator):
+    client.force_login(coordinator)
+    page = client.get(HOME).content.decode()
+    assert "Inget väntar på dig just nu." in page
+    assert f'href="{reverse("overview:city")}"' in page and "Öppna översikten" in page
+
+
+def test_it_does_not_say_nothing_waits_when_something_does(client, make_report, social_centrum):
+    make_report()
+    client.force_login(social_centrum)
+    page = client.get(HOME).content.decode()
+    assert "1 rapport att granska i Centrum" in page
+    assert "Inget väntar på dig just nu." not in page
