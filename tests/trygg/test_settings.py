@@ -56,8 +56,23 @@ def test_it_passes_the_deployment_checklist_in_production():
     assert "no issues" in result.stdout
 
 
-def test_commands_run_on_the_embedded_default_as_readme_shows_them():
+@pytest.fixture
+def own_var_dir(tmp_path_factory):
+    """A var/ of the test's own (Unix socket paths are short: a short name), whose embedded
+    servers are stopped afterwards: none is left running in the checkout's var/, where
+    `make run` would find and use it."""
+    from trygg.embedded import stop_all
+
+    var_dir = tmp_path_factory.mktemp("var")
+    yield var_dir
+    stop_all(var_dir)
+
+
+def test_commands_run_on_the_embedded_default_as_readme_shows_them(own_var_dir):
     # No DATABASE_URL, SECRET_KEY or DEBUG: a developer's checkout, as under `make run`.
-    result = run_django({}, "makemigrations", "--check", "--dry-run")
+    result = run_django(
+        {"TRYGG_VAR_DIR": str(own_var_dir)}, "makemigrations", "--check", "--dry-run"
+    )
     assert result.returncode == 0, result.stderr
     assert "No changes detected" in result.stdout
+    assert (own_var_dir / "pg").is_dir()  # the embedded default did start, in the test's var/
