@@ -53,3 +53,12 @@ def make_report(geography, organisations, category):
         )
 
     return make
+
+
+@pytest.fixture
+def areas(geography):
+    """Two mellanområden of Centrum, for the lägesbild draft's tests."""
+    from areas.models import IntermediateArea
+
+    named = {a.name: a for a in IntermediateArea.objects.defer("boundary")}
+    return {"norra": named["Norra Centrum"], "haga": named["Olivedal-Haga-Annedal-Änggården"]}
