@@ -255,34 +255,34 @@ def period_hotspots(context: DraftContext) -> DraftSection | None:
     for the period, where the hotspot map and table show the same analysis.
 
     Computed over the district's mellanområden only (``context.district_ids``), from the
-    partnership-level rollups (``overview.selectors.hotspots.hotspots_within``): what a
-    district dashboard shows its staff. None when no area is a hotspot: the draft says
+    partnership-level rollups (``overview.selectors.hotspots.hotspots_within_by_category``):
+    what a district dashboard shows its staff. None when no area is a hotspot: the draft says
     nothing rather than "no hotspots" (as with alerts)."""
     from incidents.models import Category
-    from overview.selectors.hotspots import hotspots_within, q_display
+    from overview.selectors.hotspots import hotspots_within_by_category, q_display
 
-    period = (context.period.start, context.period.end)
     link = dashboard_link(context.district, context.period)
     source = dashboard_source(context.district, context.period)
-    rows = []
-    categories = [None, *Category.objects.filter(parent__isnull=True).order_by("code")]
-    for category in categories:
-        analysis = hotspots_within(
-            context.district_ids, period=period, category=category, district=context.district
+    analyses = hotspots_within_by_category(
+        context.district_ids,
+        period=(context.period.start, context.period.end),
+        categories=list(Category.objects.filter(parent__isnull=True).order_by("code")),
+        district=context.district,
+    )
+    rows = [
+        HotspotRow(
+            area=hotspot.name,
+            category=category.name if category else str(ALL_REPORTS),
+            observed=hotspot.count,
+            expected=hotspot.expected,
+            rate=_("%(rate)s per km²") % {"rate": decimal(hotspot.rate, 1)},
+            significance=q_display(hotspot.q),
+            link=link,
+            source=source,
         )
-        for hotspot in analysis.hotspots:
-            rows.append(
-                HotspotRow(
-                    area=hotspot.name,
-                    category=category.name if category else str(ALL_REPORTS),
-                    observed=hotspot.count,
-                    expected=hotspot.expected,
-                    rate=_("%(rate)s per km²") % {"rate": decimal(hotspot.rate, 1)},
-                    significance=q_display(hotspot.q),
-                    link=link,
-                    source=source,
-                )
-            )
+        for category, analysis in analyses
+        for hotspot in analysis.hotspots
+    ]
     if not rows:
         return None
     return hotspots_section(

@@ -17,6 +17,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -147,7 +148,42 @@ def hotspots_within(
     the analysis over the mellanområden of ``district``, or of every district in ``reach``.
     The caller has checked that whoever is shown it reads all of them (a lägesbild's draft:
     its own district, ``analysis.draft.context.DraftContext.district_ids``)."""
-    start, end = period
+    areas = _areas(reach, district)
+    counts = _counts(areas, *period, category)
+    return _analyse(areas, counts, period, category, district)
+
+
+def hotspots_within_by_category(
+    reach: set[int] | frozenset[int] | None,
+    *,
+    period: tuple[date, date],
+    categories: list[Category],
+    district: District | None = None,
+) -> list[tuple[Category | None, HotspotAnalysis]]:
+    """``hotspots_within`` for all reports (None) and for each of the main ``categories``,
+    from one grouped SUM over the period's rollup rows rather than one per analysis (a
+    lägesbild draft shows them all)."""
+    areas = _areas(reach, district)
+    by_category = _counts_by_category(areas, *period)
+    main_of = dict(
+        Category.objects.filter(pk__in={pk for _area, pk in by_category}).values_list(
+            "pk", Coalesce("parent_id", "pk")
+        )
+    )
+    totals: dict[int | None, dict[int, int]] = {}
+    for (area, category), count in by_category.items():
+        for key in (None, main_of[category]):
+            totals.setdefault(key, {})
+            totals[key][area] = totals[key].get(area, 0) + count
+    analyses = []
+    for category in [None, *categories]:
+        counts = totals.get(category.pk if category else None, {})
+        analyses.append((category, _analyse(areas, counts, period, category, district)))
+    return analyses
+
+
+def _areas(reach, district: District | None) -> list[IntermediateArea]:
+    """The mellanområden analysed: ``district``'s, or those of every district in ``reach``."""
     areas = (
         IntermediateArea.objects.select_related("district")
         .filter(boundary__isnull=False)
@@ -158,8 +194,12 @@ def hotspots_within(
         areas = areas.filter(district=district)
     elif reach is not None:
         areas = areas.filter(district_id__in=sorted(reach))
-    areas = list(areas.order_by("code"))
-    counts = _counts(areas, start, end, category)
+    return list(areas.order_by("code"))
+
+
+def _analyse(areas, counts: dict[int, int], period, category, district) -> HotspotAnalysis:
+    """The analysis of ``counts`` (reports per mellanområde) over ``areas``."""
+    start, end = period
     keys = [area.pk for area in areas]
     values = [counts.get(area.pk, 0) for area in areas]
     exposures = [_km2(area) for area in areas]
@@ -212,14 +252,7 @@ def _counts(areas, start: date, end: date, category: Category | None) -> dict[in
     """Partnership-level reports per mellanområde in the period: one grouped SUM. Written as
     the bare SQL would be (the category and its subcategories as a subquery, the districts as
     the only list): the planner reads the day range of the rollup's key and nothing else."""
-    rows = ReportDayCount.objects.filter(
-        day__gte=start,
-        day__lte=end,
-        confidentiality=Confidentiality.PARTNERSHIP,
-        status__in=COUNTED_STATUSES,
-        district_id__in=sorted({area.district_id for area in areas}),
-        intermediate_area__isnull=False,
-    )
+    rows = _shared_rows(areas, start, end)
     if category is not None:
         rows = rows.filter(
             category_id__in=Category.objects.filter(Q(pk=category.pk) | Q(parent=category))
@@ -234,3 +267,29 @@ def _counts(areas, start: date, end: date, category: Category | None) -> dict[in
         .values_list("intermediate_area_id", "total")
     )
     return {pk: total for pk, total in sums if pk in wanted}
+
+
+def _counts_by_category(areas, start: date, end: date) -> dict[tuple[int, int], int]:
+    """Partnership-level reports per (mellanområde, category) in the period: one grouped SUM."""
+    wanted = {area.pk for area in areas}
+    sums = (
+        _shared_rows(areas, start, end)
+        .order_by()
+        .values("intermediate_area_id", "category_id")
+        .annotate(total=Sum("reports"))
+        .values_list("intermediate_area_id", "category_id", "total")
+    )
+    return {(area, category): total for area, category, total in sums if area in wanted}
+
+
+def _shared_rows(areas, start: date, end: date):
+    """The day rollup's partnership-level rows of the areas' districts in the period, in
+    mellanområden, of the statuses a joint figure counts."""
+    return ReportDayCount.objects.filter(
+        day__gte=start,
+        day__lte=end,
+        confidentiality=Confidentiality.PARTNERSHIP,
+        status__in=COUNTED_STATUSES,
+        district_id__in=sorted({area.district_id for area in areas}),
+        intermediate_area__isnull=False,
+    )

@@ -110,6 +110,20 @@ def test_it_drafts_the_districts_hotspots_of_the_period(
     )
 
 
+def test_it_analyses_every_category_from_one_sum_as_each_alone(hotspot_reports, centrum):
+    from overview.selectors.hotspots import hotspots_within, hotspots_within_by_category
+
+    period = (Q1.start, Q1.end)
+    mains = list(Category.objects.filter(parent__isnull=True).order_by("code"))
+    together = hotspots_within_by_category(
+        {centrum.pk}, period=period, categories=mains, district=centrum
+    )
+    assert [category for category, _analysis in together] == [None, *mains]
+    for category, analysis in together:
+        alone = hotspots_within({centrum.pk}, period=period, category=category, district=centrum)
+        assert analysis == alone, category
+
+
 def test_it_finds_the_same_hotspots_whoever_starts_the_draft(
     hotspot_reports, centrum, social_centrum, police_centrum
 ):
